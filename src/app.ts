@@ -1,0 +1,36 @@
+// createApp(deps): the whole HTTP surface, composed from feature plugins. `main` serves it; tests call app.handle.
+import { Elysia } from 'elysia'
+import type { ServerConfig } from './config/data-dir.ts'
+import type { Database } from './db/open.ts'
+import { httpConventions } from './http/conventions.ts'
+import { healthRoutes } from './http/health.ts'
+import type { Logger } from './http/logger.ts'
+import { routeMethods } from './http/routes.ts'
+import type { Clock } from './lib/clock.ts'
+
+/** Everything the app needs from outside; tests swap the clock, the database and the logger. */
+export interface Deps {
+  readonly config: ServerConfig
+  readonly db: Database
+  readonly clock: Clock
+  readonly log: Logger
+}
+
+export function createApp(deps: Deps) {
+  // Filled once the app exists: 405 answers need the full route table.
+  const table: { routes: readonly { method: string; path: string }[] } = { routes: [] }
+  const app = new Elysia({ name: 'authkit' })
+    .use(
+      httpConventions({
+        maxBodySize: deps.config.dataUploadMaxMemorySize,
+        log: deps.log,
+        allowedMethods: (path) => routeMethods(table.routes, path),
+      }),
+    )
+    .use(healthRoutes(deps))
+  // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
+  table.routes = app.routes
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

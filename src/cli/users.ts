@@ -1,0 +1,44 @@
+// `authkit users create`: add an account from the shell (e.g. the first admin), optionally pre-verified.
+import { hashParams, hashPassword } from '../accounts/passwords.ts'
+import { createUsersRepo } from '../accounts/users.repo.ts'
+import { UsageError } from './args.ts'
+import type { Command } from './commands.ts'
+import { openData } from './open.ts'
+
+const USERNAME = /^[\w.@+-]{1,150}$/
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+export const usersCreateCommand: Command = {
+  words: ['users', 'create'],
+  flags: { username: 'value', email: 'value', password: 'value', 'password-stdin': 'switch', verified: 'switch' },
+  async run({ flags, io, settings }) {
+    const username = typeof flags.username === 'string' ? flags.username.trim() : ''
+    const email = typeof flags.email === 'string' ? flags.email.trim().toLowerCase() : ''
+    if (!username) throw new UsageError('users create needs --username')
+    if (!email) throw new UsageError('users create needs --email')
+    if (!USERNAME.test(username)) throw new UsageError('--username may contain only letters, digits and @/./+/-/_ (at most 150)')
+    if (!EMAIL.test(email)) throw new UsageError('--email is not a valid e-mail address')
+    if (typeof flags.password === 'string' && flags['password-stdin']) throw new UsageError('give --password or --password-stdin, not both')
+    const password = typeof flags.password === 'string' ? flags.password : flags['password-stdin'] ? (await io.stdin()).replace(/\r?\n$/, '') : ''
+    if (password.length < 8) throw new UsageError('a password of at least 8 characters is needed (--password or --password-stdin)')
+
+    const { config, db } = openData(settings())
+    try {
+      const users = createUsersRepo(db)
+      if (users.byUsername(username)) {
+        io.stderr(`authkit: a user with that username already exists: ${username}\n`)
+        return 1
+      }
+      if (users.byEmail(email)) {
+        io.stderr(`authkit: a user is already registered with this e-mail address: ${email}\n`)
+        return 1
+      }
+      const passwordHash = await hashPassword(password, hashParams(config))
+      const id = users.insert({ username, email, passwordHash, emailVerified: flags.verified === true, now: Date.now() })
+      io.stdout(`created user ${id} ${username} <${email}>${flags.verified ? ' (verified)' : ''}\n`)
+      return 0
+    } finally {
+      db.close()
+    }
+  },
+}

@@ -1,0 +1,107 @@
+// Loads settings: built-in defaults < `--dev` defaults < TOML file < AUTHKIT_* environment < flags.
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { type Config, SETTINGS, SETTING_BY_NAME, type SettingKey, defaults, settingName } from './settings.ts'
+
+export type Source = 'default' | 'dev' | 'file' | 'env' | 'flag'
+
+/** A setting that cannot be used; `message` is the single line printed before exiting with code 2. */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'SettingsError'
+  }
+}
+
+export interface LoadOptions {
+  env?: Record<string, string | undefined>
+  /** Values given as command-line flags, by setting name (`PORT`, `HOST`, `DATA_DIR`). */
+  flags?: Record<string, string>
+  /** `--config FILE`; when absent `authkit.toml` in `cwd` is read if present. */
+  configFile?: string
+  cwd?: string
+  dev?: boolean
+}
+
+export interface LoadedConfig {
+  config: Config
+  sources: Record<SettingKey, Source>
+  /** The TOML file that was read, if any. */
+  file: string | null
+}
+
+const DEV_DEFAULTS: Partial<Record<SettingKey, unknown>> = { debug: true, authCookieSecure: false }
+
+export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
+  const env = opts.env ?? Bun.env
+  const cwd = opts.cwd ?? process.cwd()
+  const values: Record<string, unknown> = { ...defaults() }
+  const sources = Object.fromEntries(Object.keys(SETTINGS).map((k) => [k, 'default'])) as Record<SettingKey, Source>
+
+  const apply = (name: string, raw: unknown, source: Source, origin: string) => {
+    const key = SETTING_BY_NAME.get(name)
+    if (!key) throw new SettingsError(`authkit: unknown setting ${name} (${origin}); see \`authkit --help\` and the README for the list`)
+    const setting = SETTINGS[key]
+    try {
+      values[key] = setting.parse(typeof raw === 'string' && source !== 'file' ? raw.trim() : raw)
+      sources[key] = source
+    } catch (why) {
+      if (typeof why !== 'string') throw why
+      const shown = setting.secret ? '(hidden)' : JSON.stringify(raw)
+      throw new SettingsError(`authkit: invalid ${name} = ${shown} (${origin}): ${why}`)
+    }
+  }
+
+  if (opts.dev) for (const [key, value] of Object.entries(DEV_DEFAULTS)) apply(settingName(key), value, 'dev', '--dev')
+
+  const file = opts.configFile ? resolve(cwd, opts.configFile) : resolve(cwd, 'authkit.toml')
+  let fileRead: string | null = null
+  if (opts.configFile || existsSync(file)) {
+    let parsed: Record<string, unknown>
+    try {
+      parsed = Bun.TOML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message
+      throw new SettingsError(`authkit: cannot read config file ${file}: ${why}`)
+    }
+    for (const [name, raw] of Object.entries(parsed)) apply(name, raw, 'file', `in ${file}`)
+    fileRead = file
+  }
+
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('AUTHKIT_') || raw === undefined) continue
+    apply(name.slice('AUTHKIT_'.length), raw, 'env', `from environment variable ${name}`)
+  }
+
+  for (const [name, raw] of Object.entries(opts.flags ?? {})) {
+    apply(name, raw, 'flag', `from --${name === 'DATA_DIR' ? 'data' : name.toLowerCase()}`)
+  }
+
+  return { config: Object.freeze(values) as Config, sources, file: fileRead }
+}
+
+/** The effective settings as TOML lines, secrets masked, each with where it came from. */
+export function describeConfig({ config, sources }: LoadedConfig): string {
+  const lines: string[] = []
+  for (const key of Object.keys(SETTINGS) as SettingKey[]) {
+    const setting = SETTINGS[key]
+    const value = config[key]
+    let shown: string
+    if (value === null) shown = '""'
+    else if (setting.secret) shown = key === 'emailUrl' ? JSON.stringify(maskUrlPassword(String(value))) : '"********"'
+    else shown = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : String(value)
+    const note = key === 'secretKey' && value === null ? ' (generated and kept in DATA_DIR/secret_key)' : ''
+    lines.push(`${settingName(key)} = ${shown}  # ${sources[key]}${note}`)
+  }
+  return lines.join('\n')
+}
+
+function maskUrlPassword(raw: string): string {
+  try {
+    const u = new URL(raw)
+    if (u.password) u.password = '********'
+    return u.toString()
+  } catch {
+    return '********'
+  }
+}

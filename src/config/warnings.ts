@@ -1,0 +1,17 @@
+// Start-up warnings for settings that work but that browsers or deployments will trip over.
+import type { Config } from './settings.ts'
+
+export function settingWarnings(c: Config): string[] {
+  const out: string[] = []
+  if (c.authCookieSamesite === 'None' && !c.authCookieSecure)
+    out.push('AUTH_COOKIE_SAMESITE=None without AUTH_COOKIE_SECURE=true: browsers reject such cookies')
+  if (c.authCookiePartitioned && c.authCookieSamesite !== 'None')
+    out.push('AUTH_COOKIE_PARTITIONED=true needs AUTH_COOKIE_SAMESITE=None to have any effect')
+  if (c.authCookiePartitioned && !c.authCookieSecure)
+    out.push('AUTH_COOKIE_PARTITIONED=true without AUTH_COOKIE_SECURE=true: browsers reject partitioned cookies that are not Secure')
+  if (c.corsAllowedOrigins.length > 0 && c.useAuthCookie && c.authCookieSamesite !== 'None')
+    out.push(`CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=${c.authCookieSamesite}: cross-site frontends will not receive the auth cookies`)
+  if (c.debug && c.host !== '127.0.0.1' && c.host !== 'localhost' && c.host !== '::1')
+    out.push(`DEBUG is on while listening on ${c.host}: the testing UI is reachable from other machines`)
+  return out
+}

@@ -1,0 +1,113 @@
+// HTTP conventions of API.md §1 in one place: body parsing (JSON, urlencoded, multipart), size limit,
+// and the translation of every error into DRF's shapes. createApp installs it before any route.
+import { Elysia } from 'elysia'
+import { ApiError, FieldErrors } from '../lib/errors.ts'
+import type { Logger } from './logger.ts'
+
+const SAFE_BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export const errorBody = (detail: string, code: string) => ({ detail, code })
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
+}
+
+/** Issues from a failed schema check -> `{"field": ["msg"]}`; object-level ones -> `non_field_errors`. */
+export function validationToFields(issues: readonly { path?: unknown; message?: string }[]): Record<string, string[]> {
+  const fields: Record<string, string[]> = {}
+  for (const issue of issues) {
+    const path = typeof issue.path === 'string' ? issue.path : Array.isArray(issue.path) ? issue.path.join('.') : ''
+    const first = path.replace(/^\//, '').split(/[./]/)[0] ?? ''
+    const field = !first || first === 'root' ? 'non_field_errors' : first
+    const list = (fields[field] ??= [])
+    const message = issue.message ?? 'Invalid value.'
+    if (!list.includes(message)) list.push(message)
+  }
+  return fields
+}
+
+async function readBody(request: Request, contentType: string, limit: number): Promise<unknown> {
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase()
+  const raw = await request.arrayBuffer()
+  if (raw.byteLength > limit) throw tooLarge(limit)
+  if (raw.byteLength === 0) return {}
+  if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
+    try {
+      return JSON.parse(new TextDecoder().decode(raw))
+    } catch (e) {
+      throw new ApiError(400, `JSON parse error - ${(e as Error).message}`, 'parse_error')
+    }
+  }
+  if (mediaType === 'application/x-www-form-urlencoded') {
+    return Object.fromEntries(new URLSearchParams(new TextDecoder().decode(raw)))
+  }
+  if (mediaType === 'multipart/form-data') {
+    let form: FormData
+    try {
+      form = await new Response(raw, { headers: { 'content-type': contentType } }).formData()
+    } catch {
+      throw new ApiError(400, 'Multipart form parse error - Invalid boundary or body.', 'parse_error')
+    }
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of form.entries()) out[k] = v
+    return out
+  }
+  const shown = mediaType || 'none'
+  throw new ApiError(415, `Unsupported media type "${shown}" in request.`, 'unsupported_media_type')
+}
+
+const tooLarge = (limit: number) =>
+  new ApiError(413, `Request body is larger than the ${limit}-byte limit.`, 'request_too_large')
+
+export interface ConventionsOptions {
+  maxBodySize: number
+  log: Logger
+  /** The methods registered for a path, to tell 405 from 404. */
+  allowedMethods: (path: string) => string[]
+}
+
+/** Renders any thrown value as the contract's error response. */
+export function errorResponse(error: unknown, code: string | number, request: Request, opts: ConventionsOptions): Response {
+  if (error instanceof ApiError) return json(error.status, errorBody(error.detail, error.errorCode), error.headers)
+  if (error instanceof FieldErrors) return json(400, error.fields)
+  switch (code) {
+    case 'VALIDATION': {
+      const all = (error as { all?: { path?: unknown; message?: string }[] }).all ?? []
+      return json(400, validationToFields(all))
+    }
+    case 'PARSE':
+      return json(400, errorBody('Malformed request.', 'parse_error'))
+    case 'INVALID_COOKIE_SIGNATURE':
+      return json(400, errorBody('Malformed cookie.', 'bad_cookie'))
+    case 'NOT_FOUND': {
+      const path = new URL(request.url).pathname
+      const allowed = opts.allowedMethods(path)
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        return json(405, errorBody(`Method "${request.method}" not allowed.`, 'method_not_allowed'), {
+          allow: allowed.join(', '),
+        })
+      }
+      return json(404, errorBody('Not found.', 'not_found'))
+    }
+  }
+  // Unexpected: log the kind and message (never the request body), answer without details.
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  opts.log.error(`${request.method} ${new URL(request.url).pathname}: ${what}`)
+  if (error instanceof Error && error.stack) opts.log.error(error.stack.split('\n').slice(1, 6).join('\n'))
+  return json(500, errorBody('A server error occurred.', 'server_error'))
+}
+
+export const httpConventions = (opts: ConventionsOptions) =>
+  new Elysia({ name: 'http-conventions' })
+    .onRequest(({ request }) => {
+      const length = Number(request.headers.get('content-length') ?? 0)
+      if (length > opts.maxBodySize) throw tooLarge(opts.maxBodySize)
+    })
+    .onParse({ as: 'global' }, async ({ request, contentType }) => {
+      if (SAFE_BODYLESS.has(request.method)) return {}
+      return readBody(request, contentType ?? '', opts.maxBodySize)
+    })
+    .onError({ as: 'global' }, ({ error, code, request }) => errorResponse(error, code, request, opts))

@@ -1,0 +1,48 @@
+// Domain errors with stable machine codes; src/http/errors.ts is the one place that turns them into HTTP.
+
+/** A failure the client caused or may see, rendered as `{"detail", "code"}` with `status`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly errorCode: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail)
+    this.name = 'ApiError'
+  }
+}
+
+/** DRF-style validation failure: `{"field": ["msg", ...]}` or `{"non_field_errors": [...]}`, always 400. */
+export class FieldErrors extends Error {
+  constructor(readonly fields: Record<string, string[]>) {
+    super('validation failed')
+    this.name = 'FieldErrors'
+  }
+
+  static of(field: string, ...messages: string[]): FieldErrors {
+    return new FieldErrors({ [field]: messages })
+  }
+
+  static nonField(...messages: string[]): FieldErrors {
+    return new FieldErrors({ non_field_errors: messages })
+  }
+}
+
+export const notFound = () => new ApiError(404, 'Not found.', 'not_found')
+
+export const notAuthenticated = (wwwAuthenticate = 'Bearer realm="api"') =>
+  new ApiError(401, 'Authentication credentials were not provided.', 'not_authenticated', {
+    'www-authenticate': wwwAuthenticate,
+  })
+
+export const permissionDenied = (detail = 'You do not have permission to perform this action.') =>
+  new ApiError(403, detail, 'permission_denied')
+
+export const throttled = (retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    `Request was throttled. Expected available in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+    'throttled',
+    { 'retry-after': String(retryAfterSeconds) },
+  )

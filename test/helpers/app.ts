@@ -1,0 +1,53 @@
+// Builds an app on an in-memory database with a manual clock and a silent logger; `req` talks to it without a port.
+import { type App, type Deps, createApp } from '../../src/app.ts'
+import type { ServerConfig } from '../../src/config/data-dir.ts'
+import { type Config, defaults } from '../../src/config/settings.ts'
+import { openDatabase } from '../../src/db/open.ts'
+import { type Logger, silentLogger } from '../../src/http/logger.ts'
+import { ManualClock } from '../../src/lib/clock.ts'
+
+export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789'
+
+export interface TestApp {
+  app: App
+  deps: Deps
+  clock: ManualClock
+  /** Sends a request to `path` on http://localhost; a plain-object `json` becomes a JSON body. */
+  req(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>
+}
+
+export function testConfig(overrides: Partial<Config> = {}): ServerConfig {
+  return {
+    ...defaults(),
+    // Cheap hashes keep the suite fast; tests about hash parameters set their own.
+    argon2MemoryCost: 1024,
+    argon2TimeCost: 1,
+    accessLog: false,
+    ...overrides,
+    dataDir: ':memory:',
+    secretKey: overrides.secretKey ?? TEST_SECRET,
+  }
+}
+
+export function makeTestApp(overrides: Partial<Config> = {}, opts: { log?: Logger; clock?: ManualClock } = {}): TestApp {
+  const clock = opts.clock ?? new ManualClock(Date.now())
+  const config = testConfig(overrides)
+  const db = openDatabase(':memory:', { clock })
+  const deps: Deps = { config, db, clock, log: opts.log ?? silentLogger }
+  const app = createApp(deps)
+  return {
+    app,
+    deps,
+    clock,
+    req(path, init = {}) {
+      const { json, ...rest } = init
+      const headers = new Headers(rest.headers)
+      let body = rest.body
+      if (json !== undefined) {
+        headers.set('content-type', 'application/json')
+        body = JSON.stringify(json)
+      }
+      return app.handle(new Request(`http://localhost${path}`, { ...rest, headers, body }))
+    },
+  }
+}
