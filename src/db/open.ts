@@ -25,10 +25,13 @@ export function openDatabase(path: string, opts: { clock?: Clock; migrations?: r
   const db = new Database(path, { create: true, strict: true })
   try {
     db.exec('PRAGMA busy_timeout = 5000') // wait for another process's write lock instead of failing at once
+    const migrations = opts.migrations ?? MIGRATIONS
+    const found = schemaVersion(db) // before any pragma that writes: a newer database must stay byte-identical
+    if (found > migrations.length) throw new NewerDatabaseError(path, found, migrations.length)
     db.exec('PRAGMA journal_mode = WAL') // readers never block the writer; a kill loses no committed data
     db.exec('PRAGMA synchronous = NORMAL') // with WAL: durable across process kills, far fewer fsyncs
     db.exec('PRAGMA foreign_keys = ON')
-    migrate(db, path, opts.migrations ?? MIGRATIONS, opts.clock ?? systemClock)
+    migrate(db, path, migrations, opts.clock ?? systemClock)
     return db
   } catch (e) {
     db.close()

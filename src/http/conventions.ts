@@ -71,6 +71,10 @@ export interface ConventionsOptions {
 
 /** Renders any thrown value as the contract's error response. */
 export function errorResponse(error: unknown, code: string | number, request: Request, opts: ConventionsOptions): Response {
+  // Elysia wraps what the body parser throws in its own ParseError; the cause is ours.
+  if (code === 'PARSE' && error instanceof Error && (error.cause instanceof ApiError || error.cause instanceof FieldErrors)) {
+    error = error.cause
+  }
   if (error instanceof ApiError) return json(error.status, errorBody(error.detail, error.errorCode), error.headers)
   if (error instanceof FieldErrors) return json(400, error.fields)
   switch (code) {
@@ -108,6 +112,7 @@ export const httpConventions = (opts: ConventionsOptions) =>
     })
     .onParse({ as: 'global' }, async ({ request, contentType }) => {
       if (SAFE_BODYLESS.has(request.method)) return {}
-      return readBody(request, contentType ?? '', opts.maxBodySize)
+      // Elysia's contentType drops parameters; multipart needs its boundary.
+      return readBody(request, request.headers.get('content-type') ?? contentType ?? '', opts.maxBodySize)
     })
     .onError({ as: 'global' }, ({ error, code, request }) => errorResponse(error, code, request, opts))
