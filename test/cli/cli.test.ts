@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { verifyPassword } from '../../src/accounts/passwords.ts'
+import { VERSION, runCli } from '../../src/cli/index.ts'
+import type { CliIO } from '../../src/cli/commands.ts'
+import { dbPath, openDatabase } from '../../src/db/open.ts'
+import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+function cli(opts: { env?: Record<string, string>; stdin?: string; stopSignal?: Promise<string> } = {}) {
+  const cwd = mkdtempSync(join(tmpdir(), 'authkit-cli-'))
+  dirs.push(cwd)
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIO = {
+    env: { AUTHKIT_ARGON2_MEMORY_COST: '1024', AUTHKIT_ARGON2_TIME_COST: '1', ...opts.env },
+    cwd,
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    stdin: async () => opts.stdin ?? '',
+    stopSignal: opts.stopSignal,
+  }
+  return {
+    cwd,
+    data: join(cwd, 'data'),
+    run: (...argv: string[]) => runCli(argv, io),
+    out: () => out.join(''),
+    err: () => err.join(''),
+  }
+}
+
+describe('usage', () => {
+  it('--version prints the version', async () => {
+    const c = cli()
+    expect(await c.run('--version')).toBe(0)
+    expect(c.out()).toBe(`authkit ${VERSION}\n`)
+  })
+
+  it('--help prints the usage with every command', async () => {
+    const c = cli()
+    expect(await c.run('--help')).toBe(0)
+    for (const cmd of ['[serve]', 'config', 'outbox list', 'users create', 'keys rotate']) expect(c.out()).toContain(`authkit ${cmd}`)
+  })
+
+  const usageErrors: [string, string[], string][] = [
+    ['an unknown command', ['frobnicate'], 'unknown command "frobnicate"'],
+    ['an unknown sub-command', ['outbox', 'purge'], 'unknown command "outbox purge"'],
+    ['an unknown flag', ['serve', '--prot', '80'], 'unknown option --prot'],
+    ['a short flag', ['-p', '80'], 'unknown option -p'],
+    ['a flag of another command', ['config', '--json'], 'unknown option --json'],
+    ['a flag without its value', ['serve', '--port'], '--port needs a value'],
+    ['a value given to a switch', ['serve', '--dev=yes'], '--dev takes no value'],
+    ['a stray argument', ['config', '--dev', 'extra'], 'unexpected argument "extra"'],
+  ]
+  for (const [what, argv, message] of usageErrors) {
+    it(`${what} prints the usage and exits 2`, async () => {
+      const c = cli()
+      expect(await c.run(...argv)).toBe(2)
+      expect(c.err()).toContain(message)
+      expect(c.err()).toContain('Usage:')
+      expect(c.out()).toBe('')
+    })
+  }
+
+  it('a bad setting exits 2 with one line naming it', async () => {
+    const c = cli({ env: { AUTHKIT_AUTH_TYPE: 'banana' } })
+    expect(await c.run('serve')).toBe(2)
+    expect(c.err().trim().split('\n')).toHaveLength(1)
+    expect(c.err()).toContain('AUTH_TYPE')
+  })
+})
+
+describe('authkit config', () => {
+  it('prints the effective settings with their sources and masked secrets', async () => {
+    const c = cli({ env: { AUTHKIT_SECRET_KEY: 'z'.repeat(40), AUTHKIT_SITE_NAME: 'Acme' } })
+    expect(await c.run('config', '--dev', '--data', '/srv/authkit')).toBe(0)
+    expect(c.out()).toContain('SITE_NAME = "Acme"  # env')
+    expect(c.out()).toContain('DEBUG = true  # dev')
+    expect(c.out()).toContain('DATA_DIR = "/srv/authkit"  # flag')
+    expect(c.out()).toContain('SECRET_KEY = "********"')
+    expect(c.out()).not.toContain('z'.repeat(40))
+  })
+})
+
+describe('authkit users create', () => {
+  it('creates a user with a hashed password, optionally verified', async () => {
+    const c = cli()
+    expect(await c.run('users', 'create', '--username', 'root', '--email', 'Root@Example.com', '--password', 'correct horse battery', '--verified', '--data', c.data)).toBe(0)
+    expect(c.out()).toContain('created user 1 root <root@example.com> (verified)')
+    const db = openDatabase(dbPath(c.data))
+    const user = createUsersRepo(db).byUsername('root')!
+    db.close()
+    expect(user.email).toBe('root@example.com')
+    expect(user.email_verified).toBe(1)
+    expect(user.password_hash).toStartWith('$argon2id$')
+    expect(await verifyPassword('correct horse battery', user.password_hash)).toBe(true)
+  })
+
+  it('reads the password from standard input with --password-stdin', async () => {
+    const c = cli({ stdin: 'from stdin secret\n' })
+    expect(await c.run('users', 'create', '--username', 'ann', '--email', 'ann@example.com', '--password-stdin', '--data', c.data)).toBe(0)
+    const db = openDatabase(dbPath(c.data))
+    const user = createUsersRepo(db).byUsername('ann')!
+    db.close()
+    expect(user.email_verified).toBe(0)
+    expect(await verifyPassword('from stdin secret', user.password_hash)).toBe(true)
+  })
+
+  it('refuses a duplicate username or e-mail, whatever the case', async () => {
+    const c = cli()
+    await c.run('users', 'create', '--username', 'ann', '--email', 'ann@example.com', '--password', 'long enough pw', '--data', c.data)
+    expect(await c.run('users', 'create', '--username', 'ANN', '--email', 'other@example.com', '--password', 'long enough pw', '--data', c.data)).toBe(1)
+    expect(c.err()).toContain('username already exists')
+    expect(await c.run('users', 'create', '--username', 'bob', '--email', 'ANN@example.com', '--password', 'long enough pw', '--data', c.data)).toBe(1)
+    expect(c.err()).toContain('already registered with this e-mail')
+  })
+
+  const bad: [string, string[], string][] = [
+    ['no username', ['--email', 'a@example.com', '--password', 'long enough pw'], 'needs --username'],
+    ['a bad username', ['--username', 'a b', '--email', 'a@example.com', '--password', 'long enough pw'], '--username may contain only'],
+    ['a bad e-mail', ['--username', 'ab', '--email', 'nope', '--password', 'long enough pw'], '--email is not a valid'],
+    ['no password', ['--username', 'ab', '--email', 'a@example.com'], 'a password of at least 8'],
+    ['both password sources', ['--username', 'ab', '--email', 'a@example.com', '--password', 'long enough pw', '--password-stdin'], 'not both'],
+  ]
+  for (const [what, args, message] of bad) {
+    it(`refuses ${what} with exit 2 and creates nothing`, async () => {
+      const c = cli()
+      expect(await c.run('users', 'create', ...args, '--data', c.data)).toBe(2)
+      expect(c.err()).toContain(message)
+    })
+  }
+})
+
+describe('authkit outbox list', () => {
+  it('prints the outbox newest first, as JSON with --json', async () => {
+    const c = cli()
+    expect(await c.run('outbox', 'list', '--json', '--data', c.data)).toBe(0)
+    expect(JSON.parse(c.out())).toEqual([])
+
+    const db = openDatabase(dbPath(c.data))
+    const outbox = createOutboxRepo(db)
+    outbox.add({ to: 'a@example.com', subject: 'First', text: 'one', kind: 'verify_email' }, Date.UTC(2026, 0, 1))
+    outbox.add({ to: 'b@example.com', subject: 'Second', text: 'two', html: '<p>two</p>', kind: 'password_reset' }, Date.UTC(2026, 0, 2))
+    db.close()
+
+    const c2 = { ...c, outStart: c.out().length }
+    expect(await c.run('outbox', 'list', '--json', '--data', c.data)).toBe(0)
+    const list = JSON.parse(c.out().slice(c2.outStart))
+    expect(list.map((m: { subject: string }) => m.subject)).toEqual(['Second', 'First'])
+    expect(list[0]).toMatchObject({ to: 'b@example.com', text: 'two', html: '<p>two</p>', kind: 'password_reset', created_at: '2026-01-02T00:00:00.000Z', sent_at: null })
+    expect(Object.keys(list[0])).toEqual(expect.arrayContaining(['id', 'to', 'subject', 'text', 'html', 'kind', 'created_at', 'sent_at']))
+
+    const before = c.out().length
+    expect(await c.run('outbox', 'list', '--data', c.data)).toBe(0)
+    expect(c.out().slice(before)).toContain('password_reset  to b@example.com  (queued)')
+  })
+})
+
+describe('authkit serve', () => {
+  it('serves /healthz and stops gracefully with exit 0 when signalled', async () => {
+    let stop!: (s: string) => void
+    const stopSignal = new Promise<string>((r) => {
+      stop = r
+    })
+    const c = cli({ stopSignal })
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    const exit = c.run('serve', '--port', String(port), '--host', '127.0.0.1', '--data', c.data)
+    let res: Response | undefined
+    for (let i = 0; i < 50 && !res; i++) {
+      res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined)
+      if (!res) await Bun.sleep(20)
+    }
+    expect(res?.status).toBe(200)
+    expect(await res!.json()).toEqual({ status: 'ok' })
+    stop('SIGTERM')
+    expect(await exit).toBe(0)
+    expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused')
+  })
+
+  it('refuses a database written by a newer authkit with exit 2', async () => {
+    const c = cli()
+    expect(await c.run('outbox', 'list', '--data', c.data)).toBe(0)
+    const { Database } = await import('bun:sqlite')
+    const raw = new Database(dbPath(c.data))
+    raw.exec('PRAGMA user_version = 999')
+    raw.close()
+    expect(await c.run('outbox', 'list', '--data', c.data)).toBe(2)
+    expect(c.err()).toContain('newer authkit')
+  })
+})
