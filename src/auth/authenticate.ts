@@ -1,0 +1,59 @@
+// Turns a presented credential (access JWT or token-mode key) into the user and live session behind it.
+// Per request: one signature check (cached key) and one indexed lookup; nothing about revocation is cached.
+import type { UserRow } from '../accounts/users.repo.ts'
+import type { Database } from '../db/open.ts'
+import type { Clock } from '../lib/clock.ts'
+import { sha256 } from '../lib/crypto.ts'
+import { tokenNotValid } from './errors.ts'
+import { type Jwt, TokenRejected } from './jwt.ts'
+import { createSessionsRepo, type LiveSession } from './sessions.repo.ts'
+
+export type AuthVia = 'header' | 'cookie'
+
+export interface Credential {
+  readonly token: string
+  readonly via: AuthVia
+}
+
+export interface Authenticated {
+  readonly user: UserRow
+  readonly session: { readonly id: string }
+}
+
+/** last_used_at is written at most this often per session: a read-mostly hot path, still useful to humans. */
+const TOUCH_EVERY_MS = 60_000
+
+export function createAuthenticator(deps: { db: Database; clock: Clock; jwt: Jwt; authType: 'jwt' | 'token' }) {
+  const { clock, jwt, authType } = deps
+  const sessions = createSessionsRepo(deps.db)
+
+  const accept = (live: LiveSession | null, now: number): Authenticated => {
+    if (!live) throw tokenNotValid(authType === 'token' ? 'Invalid token.' : undefined)
+    if (now - live.session.last_used_at > TOUCH_EVERY_MS) sessions.touch(live.session.id, now)
+    return { user: live.user, session: { id: live.session.id } }
+  }
+
+  return {
+    /** Throws 401 token_not_valid unless the credential is valid and its session and user are live. */
+    async authenticate(credential: Credential): Promise<Authenticated> {
+      if (authType === 'token') {
+        // Opaque keys are looked up by their SHA-256: the database never holds a usable key.
+        const now = clock.now()
+        return accept(sessions.liveByKeyHash(sha256(credential.token), now), now)
+      }
+      let claims
+      try {
+        claims = await jwt.verify(credential.token, 'access')
+      } catch (e) {
+        if (e instanceof TokenRejected) throw tokenNotValid()
+        throw e
+      }
+      const now = clock.now()
+      const live = sessions.liveById(claims.sid, now)
+      if (live && String(live.user.id) !== claims.sub) throw tokenNotValid()
+      return accept(live, now)
+    },
+  }
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>

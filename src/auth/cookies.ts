@@ -1,0 +1,89 @@
+// Auth cookie names and attributes from the settings, and reading the Cookie header. Framework-free:
+// route modules hand these attributes to Elysia's cookie jar.
+import type { Config } from '../config/settings.ts'
+import { CSRF_COOKIE } from './csrf.ts'
+
+export type CookieConfig = Pick<
+  Config,
+  | 'authType'
+  | 'useAuthCookie'
+  | 'authCookieSecure'
+  | 'authCookieHttponly'
+  | 'authCookieSamesite'
+  | 'authCookieDomain'
+  | 'authCookiePartitioned'
+  | 'authJwtCookieName'
+  | 'authJwtCookiePath'
+  | 'authJwtRefreshCookieName'
+  | 'authJwtRefreshCookiePath'
+  | 'authTokenCookieName'
+  | 'authTokenCookiePath'
+>
+
+export interface CookieAttributes {
+  value: string
+  path: string
+  maxAge: number
+  expires?: Date
+  httpOnly: boolean
+  secure: boolean
+  sameSite: 'lax' | 'strict' | 'none'
+  domain?: string
+  partitioned?: boolean
+}
+
+export type AuthCookie = 'access' | 'refresh' | 'token'
+
+export function cookieName(c: CookieConfig, which: AuthCookie): string {
+  return which === 'access' ? c.authJwtCookieName : which === 'refresh' ? c.authJwtRefreshCookieName : c.authTokenCookieName
+}
+
+const cookiePath = (c: CookieConfig, which: AuthCookie) =>
+  which === 'access' ? c.authJwtCookiePath : which === 'refresh' ? c.authJwtRefreshCookiePath : c.authTokenCookiePath
+
+const common = (c: CookieConfig) => ({
+  secure: c.authCookieSecure,
+  sameSite: c.authCookieSamesite.toLowerCase() as CookieAttributes['sameSite'],
+  ...(c.authCookieDomain ? { domain: c.authCookieDomain } : {}),
+  ...(c.authCookiePartitioned ? { partitioned: true } : {}),
+})
+
+/** An auth cookie holding `value` for `maxAgeSeconds` (the token's lifetime). */
+export function authCookie(c: CookieConfig, which: AuthCookie, value: string, maxAgeSeconds: number): CookieAttributes {
+  return { value, path: cookiePath(c, which), maxAge: maxAgeSeconds, httpOnly: c.authCookieHttponly, ...common(c) }
+}
+
+/** The same cookie, expired: what logout sends. Path and Domain must match for the browser to drop it. */
+export function clearedCookie(c: CookieConfig, which: AuthCookie): CookieAttributes {
+  return { ...authCookie(c, which, '', 0), expires: new Date(0) }
+}
+
+/** CSRF cookies live a year like Django's; the token inside is only valid for its session anyway. */
+const CSRF_MAX_AGE = 365 * 24 * 3600
+
+/** The `csrftoken` cookie: readable by scripts (they copy it into X-CSRFToken), site-wide. */
+export function csrfCookie(c: CookieConfig, token: string): CookieAttributes {
+  return { value: token, path: '/', maxAge: CSRF_MAX_AGE, httpOnly: false, ...common(c) }
+}
+
+export { CSRF_COOKIE }
+
+/** Parses a Cookie header; the first occurrence of a name wins (the most specific path, per RFC 6265). */
+export function parseCookies(header: string | null): Map<string, string> {
+  const out = new Map<string, string>()
+  if (!header) return out
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq === -1) continue
+    const name = part.slice(0, eq).trim()
+    let value = part.slice(eq + 1).trim()
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1)
+    if (!name || out.has(name)) continue
+    try {
+      out.set(name, decodeURIComponent(value))
+    } catch {
+      out.set(name, value)
+    }
+  }
+  return out
+}

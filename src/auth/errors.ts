@@ -1,0 +1,19 @@
+// The authentication failures of API.md §1/§4 as domain errors (401 with WWW-Authenticate, 403 CSRF).
+import { ApiError } from '../lib/errors.ts'
+
+/** RFC 6750 challenge; `error="invalid_token"` tells clients that refreshing (not retrying) is the fix. */
+const challenge = (invalid: boolean) => ({
+  'www-authenticate': invalid ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"',
+})
+
+export const notAuthenticated = () =>
+  new ApiError(401, 'Authentication credentials were not provided.', 'not_authenticated', challenge(false))
+
+/** An invalid, expired or revoked credential. */
+export const tokenNotValid = (detail = 'Given token not valid for any token type') =>
+  new ApiError(401, detail, 'token_not_valid', challenge(true))
+
+export const badAuthorizationHeader = (detail: string) =>
+  new ApiError(401, detail, 'bad_authorization_header', challenge(false))
+
+export const csrfFailed = (reason: string) => new ApiError(403, `CSRF Failed: ${reason}`, 'csrf_failed')

@@ -1,0 +1,101 @@
+// Access and refresh JWTs with jose: claims of API.md §4, and a verifier that pins algorithm, typ,
+// token type, expiry and issuer/audience. The live-session check is the caller's (see authenticate.ts).
+import * as jose from 'jose'
+import type { Clock } from '../lib/clock.ts'
+import type { KeyStore } from './keys.ts'
+
+export type TokenType = 'access' | 'refresh'
+
+/** `typ` header per token type (RFC 9068 for access tokens), so one can never pass for the other. */
+const TYP: Record<TokenType, string> = { access: 'at+jwt', refresh: 'refresh+jwt' }
+
+export interface TokenClaims {
+  /** User pk as a string. */
+  sub: string
+  user_id: string
+  /** Session id. */
+  sid: string
+  jti: string
+  iat: number
+  exp: number
+  token_type: TokenType
+}
+
+/** Why a token was refused; `expired` only when everything else about it was right. */
+export class TokenRejected extends Error {
+  constructor(readonly reason: 'invalid' | 'expired') {
+    super(reason === 'expired' ? 'Token is expired' : 'Token is invalid')
+    this.name = 'TokenRejected'
+  }
+}
+
+export interface JwtConfig {
+  readonly jwtIssuer: string | null
+  readonly jwtAudience: string | null
+}
+
+export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Clock }) {
+  const { keys, config, clock } = deps
+
+  return {
+    /** Signs a token; times are unix ms and are written as whole seconds. */
+    async sign(type: TokenType, t: { userId: number; sessionId: string; jti: string; issuedAt: number; expiresAt: number }) {
+      const signing = await keys.signingKey()
+      const claims: TokenClaims = {
+        sub: String(t.userId),
+        user_id: String(t.userId),
+        sid: t.sessionId,
+        jti: t.jti,
+        iat: Math.floor(t.issuedAt / 1000),
+        exp: Math.floor(t.expiresAt / 1000),
+        token_type: type,
+      }
+      const jwt = new jose.SignJWT({ ...claims }).setProtectedHeader({
+        alg: signing.alg,
+        typ: TYP[type],
+        ...(signing.kid ? { kid: signing.kid } : {}),
+      })
+      if (config.jwtIssuer) jwt.setIssuer(config.jwtIssuer)
+      if (config.jwtAudience) jwt.setAudience(config.jwtAudience)
+      return jwt.sign(signing.key)
+    },
+
+    /** Verifies signature (pinned algorithm), typ, token type, expiry and iss/aud; throws TokenRejected. */
+    async verify(token: string, type: TokenType): Promise<TokenClaims> {
+      let payload: jose.JWTPayload
+      try {
+        const result = await jose.jwtVerify(
+          token,
+          async (header) => {
+            const key = await keys.verificationKey(header)
+            if (!key) throw new TokenRejected('invalid')
+            return key
+          },
+          {
+            algorithms: [keys.alg],
+            typ: TYP[type],
+            currentDate: new Date(clock.now()),
+            requiredClaims: ['exp', 'iat', 'jti', 'sub', 'sid'],
+            ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
+            ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
+          },
+        )
+        payload = result.payload
+      } catch (e) {
+        throw new TokenRejected(e instanceof jose.errors.JWTExpired ? 'expired' : 'invalid')
+      }
+      if (
+        payload.token_type !== type ||
+        typeof payload.sid !== 'string' ||
+        typeof payload.jti !== 'string' ||
+        typeof payload.sub !== 'string' ||
+        !/^\d+$/.test(payload.sub)
+      ) {
+        throw new TokenRejected('invalid')
+      }
+      return payload as unknown as TokenClaims
+    },
+  }
+}
+
+export type Jwt = ReturnType<typeof createJwt>

@@ -1,0 +1,123 @@
+// JWT signing keys: generated on first use and stored in the database (EdDSA, RS256, ES256) or derived
+// from SECRET_KEY (HS256); rotation adds a key and keeps the old one verifying until its tokens expire.
+import * as jose from 'jose'
+import type { Database } from '../db/open.ts'
+import type { Clock } from '../lib/clock.ts'
+import { createSigningKeysRepo, type SigningKeyRow } from './signing-keys.repo.ts'
+
+export type JwtAlgorithm = 'EdDSA' | 'HS256' | 'RS256' | 'ES256'
+export type AsymmetricAlgorithm = Exclude<JwtAlgorithm, 'HS256'>
+
+export interface KeyConfig {
+  readonly jwtAlgorithm: JwtAlgorithm
+  readonly secretKey: string
+  readonly accessTokenLifetime: number
+  readonly refreshTokenLifetime: number
+}
+
+export interface KeyDeps {
+  readonly db: Database
+  readonly config: KeyConfig
+  readonly clock: Clock
+}
+
+type Key = CryptoKey | Uint8Array
+
+export interface SigningKey {
+  readonly alg: JwtAlgorithm
+  readonly kid: string | undefined
+  readonly key: Key
+}
+
+/** How long a retired key keeps verifying (and stays published): the longest life of a token it signed. */
+export const retention = (c: KeyConfig) => Math.max(c.accessTokenLifetime, c.refreshTokenLifetime) * 1000
+
+/** Makes a new key pair for `alg`, stores it as the current signing key and retires the previous ones. */
+export async function rotateSigningKey(deps: KeyDeps, alg: AsymmetricAlgorithm = asymmetric(deps.config.jwtAlgorithm)): Promise<string> {
+  const { publicKey, privateKey } = await jose.generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}),
+  })
+  const publicJwk = await jose.exportJWK(publicKey)
+  const privateJwk = await jose.exportJWK(privateKey)
+  const kid = await jose.calculateJwkThumbprint(publicJwk)
+  const now = deps.clock.now()
+  const repo = createSigningKeysRepo(deps.db)
+  deps.db.transaction(() => {
+    repo.insert({ kid, alg, publicJwk: JSON.stringify(publicJwk), privateJwk: JSON.stringify(privateJwk), now })
+    repo.retireOthers(alg, kid, now)
+    repo.pruneRetired(now - retention(deps.config))
+  })()
+  return kid
+}
+
+function asymmetric(alg: JwtAlgorithm): AsymmetricAlgorithm {
+  if (alg === 'HS256') throw new Error('HS256 signs with SECRET_KEY; there is no key pair to rotate (change SECRET_KEY instead)')
+  return alg
+}
+
+/** The key store one app instance uses: signing reads the current key from the database, verification caches by kid. */
+export function createKeyStore(deps: KeyDeps) {
+  const { config, clock } = deps
+  const repo = createSigningKeysRepo(deps.db)
+  const alg = config.jwtAlgorithm
+  const hmacKey = new TextEncoder().encode(config.secretKey)
+  const imported = new Map<string, { row: SigningKeyRow; publicKey: Key; privateKey?: Key }>()
+  let generating: Promise<string> | null = null
+
+  const load = async (row: SigningKeyRow) => {
+    let entry = imported.get(row.kid)
+    if (!entry) {
+      entry = { row, publicKey: await jose.importJWK(JSON.parse(row.public_jwk) as jose.JWK, row.alg) }
+      imported.set(row.kid, entry)
+    }
+    return entry
+  }
+
+  return {
+    alg,
+
+    /**
+     * The key new tokens are signed with. Read from the database on every call (logins and refreshes
+     * only), so a `keys rotate` run by another process takes effect at once.
+     */
+    async signingKey(): Promise<SigningKey> {
+      if (alg === 'HS256') return { alg, kid: undefined, key: hmacKey }
+      let row = repo.current(alg)
+      if (!row) {
+        generating ??= rotateSigningKey(deps, alg).finally(() => {
+          generating = null
+        })
+        await generating
+        row = repo.current(alg)
+        if (!row) throw new Error('no signing key after generating one')
+      }
+      const entry = await load(row)
+      entry.privateKey ??= await jose.importJWK(JSON.parse(row.private_jwk) as jose.JWK, row.alg)
+      return { alg, kid: row.kid, key: entry.privateKey }
+    },
+
+    /** The key for a token's header, or null: wrong algorithm, unknown kid, or a key retired too long ago. */
+    async verificationKey(header: { alg?: string; kid?: string }): Promise<Key | null> {
+      if (header.alg !== alg) return null
+      if (alg === 'HS256') return hmacKey
+      if (!header.kid) return null
+      const cached = imported.get(header.kid)
+      const row = cached?.row ?? repo.byKid(header.kid)
+      if (!row || row.alg !== alg) return null
+      if (row.retired_at !== null && row.retired_at + retention(config) < clock.now()) return null
+      return (await load(row)).publicKey
+    },
+
+    /** The JWKS document: public keys of the configured algorithm still able to have live tokens. */
+    jwks(): { keys: jose.JWK[] } {
+      if (alg === 'HS256') return { keys: [] }
+      const rows = repo.published(alg, clock.now() - retention(config))
+      return {
+        keys: rows.map((r) => ({ ...(JSON.parse(r.public_jwk) as jose.JWK), kid: r.kid, alg: r.alg, use: 'sig' })),
+      }
+    },
+  }
+}
+
+export type KeyStore = ReturnType<typeof createKeyStore>

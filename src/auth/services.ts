@@ -1,0 +1,37 @@
+// The authentication services of one app (keys, JWT, authenticator), built once per Deps and shared by
+// the `auth` macro and the auth routes so they use the same key cache.
+import type { ServerConfig } from '../config/data-dir.ts'
+import type { Database } from '../db/open.ts'
+import type { Clock } from '../lib/clock.ts'
+import { createAuthenticator } from './authenticate.ts'
+import { createJwt } from './jwt.ts'
+import { createKeyStore } from './keys.ts'
+
+export interface AuthDeps {
+  readonly config: ServerConfig
+  readonly db: Database
+  readonly clock: Clock
+}
+
+const built = new WeakMap<AuthDeps, ReturnType<typeof build>>()
+let instances = 0
+
+function build(deps: AuthDeps) {
+  const keys = createKeyStore(deps)
+  const jwt = createJwt({ keys, config: deps.config, clock: deps.clock })
+  const authenticator = createAuthenticator({ db: deps.db, clock: deps.clock, jwt, authType: deps.config.authType })
+  // Distinguishes plugin instances of different apps: Elysia dedups plugins by name + seed.
+  const seed = `auth-${++instances}`
+  return { keys, jwt, authenticator, seed }
+}
+
+export function authServices(deps: AuthDeps) {
+  let s = built.get(deps)
+  if (!s) {
+    s = build(deps)
+    built.set(deps, s)
+  }
+  return s
+}
+
+export type AuthServices = ReturnType<typeof authServices>

@@ -1,0 +1,55 @@
+// Server-side sessions: every login makes one; revoking it kills its access and refresh tokens (or key) at once.
+// All functions here are synchronous so callers can use them inside their own db.transaction().
+import type { Database } from '../db/open.ts'
+import { randomToken } from '../lib/crypto.ts'
+import { createSessionsRepo } from './sessions.repo.ts'
+
+export type RevokeReason = 'logout' | 'password_change' | 'password_reset' | 'refresh_reuse' | 'admin'
+
+export interface SessionMeta {
+  userAgent: string
+  ip: string
+}
+
+/** A new session id: 128 random bits, base64url. It travels as `sid` in JWTs (not a secret by itself). */
+export const newSessionId = () => randomToken(16)
+
+/** Creates a session for `userId` that ends at `expiresAt` (ms); `keyHash` is set in token mode. */
+export function createSession(
+  db: Database,
+  userId: number,
+  meta: SessionMeta,
+  opts: { now: number; expiresAt: number; keyHash?: string | null },
+): string {
+  const id = newSessionId()
+  createSessionsRepo(db).insert({
+    id,
+    userId,
+    now: opts.now,
+    expiresAt: opts.expiresAt,
+    // Bounded: these are shown back to the user later, not trusted.
+    userAgent: meta.userAgent.slice(0, 512),
+    ip: meta.ip.slice(0, 64),
+    keyHash: opts.keyHash ?? null,
+  })
+  return id
+}
+
+/**
+ * Revokes every live session of `userId`, except `except` (the caller's own session) when given.
+ * Password change: `revokeUserSessions(db, user.id, { except: session.id, now, reason: 'password_change' })`;
+ * password reset: `revokeUserSessions(db, user.id, { now, reason: 'password_reset' })`.
+ * Synchronous: call it inside the same db.transaction() as the password update.
+ */
+export function revokeUserSessions(
+  db: Database,
+  userId: number,
+  opts: { except?: string; now: number; reason?: RevokeReason },
+): number {
+  return createSessionsRepo(db).revokeUser(userId, opts.except ?? '', opts.now, opts.reason ?? 'admin')
+}
+
+/** Revokes one session; true when it was live. */
+export function revokeSession(db: Database, sessionId: string, opts: { now: number; reason: RevokeReason }): boolean {
+  return createSessionsRepo(db).revoke(sessionId, opts.now, opts.reason)
+}

@@ -1,0 +1,100 @@
+// The `auth` route option: reads the credential, checks it (and CSRF for cookie-authenticated writes),
+// and puts the user and session on the context.
+//
+// How to use it in a route module:
+//
+//   import { authPlugin } from '../http/auth.ts'
+//   export const userRoutes = (deps: Deps) =>
+//     new Elysia({ name: 'user-routes', prefix: '/api/auth' })
+//       .use(authPlugin(deps))
+//       .get('/user', ({ user, session, authVia }) => publicUser(user), { auth: true, ...op({ ..., authenticated: true }) })
+//
+// - `user` is the UserRow (active users only), `session` is `{ id }` (pass it as `except` to
+//   revokeUserSessions on password change), `authVia` is 'header' (Authorization) or 'cookie'.
+// - Credentials: `Authorization: Bearer <jwt>` (JWT mode), `Token <key>` or `Bearer <key>` (token mode),
+//   else the auth cookie. A token is accepted only if its signature, algorithm, typ, expiry, iss/aud
+//   and its server-side session are all right.
+// - Failures are thrown as ApiError and rendered by src/http/conventions.ts: 401 not_authenticated /
+//   token_not_valid / bad_authorization_header with WWW-Authenticate, 403 csrf_failed when a
+//   cookie-authenticated POST/PUT/PATCH/DELETE lacks a matching X-CSRFToken or comes from a foreign Origin.
+// - Calling authPlugin(deps) in several route modules is fine: one set of services is built per deps.
+import { Elysia } from 'elysia'
+import type { Authenticated, AuthVia, Credential } from '../auth/authenticate.ts'
+import { CSRF_COOKIE, cookieName, parseCookies } from '../auth/cookies.ts'
+import { CSRF_HEADER, csrfFailure } from '../auth/csrf.ts'
+import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../auth/errors.ts'
+import { type AuthDeps, type AuthServices, authServices } from '../auth/services.ts'
+import type { ServerConfig } from '../config/data-dir.ts'
+
+export type { AuthVia }
+
+/** The schemes each mode accepts in `Authorization` (token mode takes Bearer too, for generic clients). */
+const SCHEMES = { jwt: ['bearer'], token: ['token', 'bearer'] } as const
+
+/**
+ * The credential a request carries: the Authorization header if it uses our scheme, else the auth cookie.
+ * Headers with another scheme (e.g. Basic for a proxy) are ignored; a malformed one of ours is a 401.
+ */
+export function readCredential(request: Request, config: ServerConfig): Credential | null {
+  const header = request.headers.get('authorization')
+  if (header) {
+    const parts = header.trim().split(/\s+/)
+    const scheme = (parts[0] ?? '').toLowerCase()
+    if ((SCHEMES[config.authType] as readonly string[]).includes(scheme)) {
+      if (parts.length === 1) throw badAuthorizationHeader('Invalid token header. No credentials provided.')
+      if (parts.length > 2) throw badAuthorizationHeader('Invalid token header. Token string should not contain spaces.')
+      return { token: parts[1]!, via: 'header' }
+    }
+  }
+  if (!config.useAuthCookie) return null
+  const value = parseCookies(request.headers.get('cookie')).get(cookieName(config, config.authType === 'jwt' ? 'access' : 'token'))
+  return value ? { token: value, via: 'cookie' } : null
+}
+
+/** The origins a cookie-authenticated write may come from: our own (PUBLIC_URL's, else the request's) and the trusted ones. */
+export function allowedOrigins(request: Request, config: ServerConfig): string[] {
+  const own = config.publicUrl ? new URL(config.publicUrl).origin : new URL(request.url).origin
+  return [own, ...config.csrfTrustedOrigins]
+}
+
+/** Throws 403 csrf_failed when a cookie-authenticated request fails the CSRF rules of API.md §4. */
+export function enforceCsrf(request: Request, config: ServerConfig, sessionId: string): void {
+  const cookies = parseCookies(request.headers.get('cookie'))
+  const reason = csrfFailure({
+    method: request.method,
+    cookieToken: cookies.get(CSRF_COOKIE),
+    headerToken: request.headers.get(CSRF_HEADER) ?? undefined,
+    origin: request.headers.get('origin'),
+    allowedOrigins: allowedOrigins(request, config),
+    sessionId,
+    secret: config.secretKey,
+  })
+  if (reason) throw csrfFailed(reason)
+}
+
+export interface RequestAuth extends Authenticated {
+  readonly authVia: AuthVia
+}
+
+/** Authenticates a request or throws (401/403). Route modules with special needs (logout) call it directly. */
+export async function authenticateRequest(request: Request, config: ServerConfig, services: AuthServices): Promise<RequestAuth> {
+  const credential = readCredential(request, config)
+  if (!credential) throw notAuthenticated()
+  const { user, session } = await services.authenticator.authenticate(credential)
+  if (credential.via === 'cookie') enforceCsrf(request, config, session.id)
+  return { user, session, authVia: credential.via }
+}
+
+/** The plugin that provides the `auth: true` route option. */
+export function authPlugin(deps: AuthDeps) {
+  const services = authServices(deps)
+  return new Elysia({ name: 'authkit-auth', seed: services.seed }).macro({
+    auth: {
+      async resolve({ request }) {
+        const { user, session, authVia } = await authenticateRequest(request, deps.config, services)
+        // A fresh object literal: Elysia needs a plain record type to add these to the context.
+        return { user, session, authVia }
+      },
+    },
+  })
+}

@@ -1,0 +1,42 @@
+// Server-side sessions: revoking them (the seam password change and reset use) stops their tokens at once.
+import { describe, expect, it } from 'bun:test'
+import { revokeUserSessions } from '../../src/auth/sessions.ts'
+import { bearer, createUser, makeAuthApp, mintAccessToken } from './helpers.ts'
+
+describe('sessions', () => {
+  it('password change revokes the other sessions but not the current one', async () => {
+    const t = makeAuthApp()
+    const id = await createUser(t)
+    const current = await mintAccessToken(t, id)
+    const other = await mintAccessToken(t, id)
+    // What password change does inside its transaction.
+    t.deps.db.transaction(() => revokeUserSessions(t.deps.db, id, { except: current.sessionId, now: t.clock.now(), reason: 'password_change' }))()
+
+    expect((await t.req('/probe', { headers: bearer(current.token) })).status).toBe(200)
+    const res = await t.req('/probe', { headers: bearer(other.token) })
+    expect(res.status).toBe(401)
+    expect((await res.json()).code).toBe('token_not_valid')
+  })
+
+  it('password reset revokes every session of the user and no one else', async () => {
+    const t = makeAuthApp()
+    const alice = await createUser(t)
+    const bob = await createUser(t, { username: 'bob', email: 'bob@example.com' })
+    const a1 = await mintAccessToken(t, alice)
+    const a2 = await mintAccessToken(t, alice)
+    const b1 = await mintAccessToken(t, bob)
+    expect(revokeUserSessions(t.deps.db, alice, { now: t.clock.now(), reason: 'password_reset' })).toBe(2)
+
+    expect((await t.req('/probe', { headers: bearer(a1.token) })).status).toBe(401)
+    expect((await t.req('/probe', { headers: bearer(a2.token) })).status).toBe(401)
+    expect((await t.req('/probe', { headers: bearer(b1.token) })).status).toBe(200)
+  })
+
+  it('a deactivated user is refused even with a live session', async () => {
+    const t = makeAuthApp()
+    const id = await createUser(t)
+    const { token } = await mintAccessToken(t, id)
+    t.deps.db.query('UPDATE users SET is_active = 0 WHERE id = $id').run({ id })
+    expect((await t.req('/probe', { headers: bearer(token) })).status).toBe(401)
+  })
+})
