@@ -11,6 +11,8 @@ export const UserSchema = z
     first_name: z.string(),
     last_name: z.string(),
     email_verified: z.boolean(),
+    /** A new address waiting for its verification key (see PUT/PATCH user/), or null. */
+    pending_email: z.string().nullable(),
     date_joined: z.string(),
   })
   .meta({ id: 'User' })
@@ -24,5 +26,6 @@ export const publicUser = (u: UserRow): PublicUser => ({
   first_name: u.first_name,
   last_name: u.last_name,
   email_verified: u.email_verified === 1,
+  pending_email: u.pending_email ?? null,
   date_joined: isoTime(u.date_joined),
 })

@@ -12,6 +12,8 @@ export interface UserRow {
   is_active: number
   date_joined: number
   last_login: number | null
+  /** A new address waiting for its verification key (lower-cased), or null. */
+  pending_email: string | null
 }
 
 export interface NewUser {
@@ -32,8 +34,29 @@ export function createUsersRepo(db: Database) {
     `INSERT INTO users (username, email, password_hash, first_name, last_name, email_verified, date_joined)
      VALUES ($username, $email, $passwordHash, $firstName, $lastName, $emailVerified, $now) RETURNING id`,
   )
+  const byPendingEmail = db.query<UserRow, { email: string }>('SELECT * FROM users WHERE pending_email = $email')
+  const setPassword = db.query<never, { id: number; hash: string }>('UPDATE users SET password_hash = $hash WHERE id = $id')
+  const setProfile = db.query<never, { id: number; username: string; firstName: string; lastName: string }>(
+    'UPDATE users SET username = $username, first_name = $firstName, last_name = $lastName WHERE id = $id',
+  )
+  const setEmail = db.query<never, { id: number; email: string; verified: number }>(
+    'UPDATE users SET email = $email, email_verified = $verified, pending_email = NULL WHERE id = $id',
+  )
+  const markEmailVerified = db.query<never, { id: number }>('UPDATE users SET email_verified = 1 WHERE id = $id')
+  const setPendingEmail = db.query<never, { id: number; email: string | null }>(
+    'UPDATE users SET pending_email = $email WHERE id = $id',
+  )
   return {
     byId: (id: number) => byId.get({ id }),
+    /** Users waiting to switch to `email` (several may have asked; the first to verify gets it). */
+    byPendingEmail: (email: string) => byPendingEmail.all({ email: email.toLowerCase() }),
+    setPassword: (id: number, hash: string) => void setPassword.run({ id, hash }),
+    setProfile: (id: number, p: { username: string; firstName: string; lastName: string }) => void setProfile.run({ id, ...p }),
+    /** Sets the account's address (clearing any pending one) and whether it is verified. */
+    setEmail: (id: number, email: string, verified: boolean) =>
+      void setEmail.run({ id, email: email.toLowerCase(), verified: verified ? 1 : 0 }),
+    markEmailVerified: (id: number) => void markEmailVerified.run({ id }),
+    setPendingEmail: (id: number, email: string | null) => void setPendingEmail.run({ id, email: email?.toLowerCase() ?? null }),
     byUsername: (username: string) => byUsername.get({ username }),
     byEmail: (email: string) => byEmail.get({ email: email.toLowerCase() }),
     insert(u: NewUser): number {
