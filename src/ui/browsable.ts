@@ -1,0 +1,125 @@
+// The browsable API's logic: when a GET prefers HTML, which API routes the path matches, and the forms
+// their zod body schemas describe (the same schemas the OpenAPI document is generated from).
+import { z } from 'zod'
+import type { BrowsableField, BrowsableOperation } from '../../views/ui/browsable.tsx'
+import type { HttpMethod } from '../../views/ui/form.tsx'
+
+/** The part of an Elysia route this module reads. */
+export interface RouteInfo {
+  readonly method: string
+  readonly path: string
+  readonly hooks?: { readonly body?: unknown; readonly detail?: unknown } | undefined
+}
+
+/** q-value of the most specific range in `accept` that covers `type` (RFC 9110 §12.5.1). */
+function quality(accept: string, type: string): number {
+  const [major] = type.split('/')
+  let best = -1
+  let q = 0
+  for (const part of accept.split(',')) {
+    const [range, ...params] = part.trim().toLowerCase().split(';')
+    const specificity = range === type ? 3 : range === `${major}/*` ? 2 : range === '*/*' ? 1 : 0
+    if (specificity === 0 || specificity <= best) continue
+    best = specificity
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    q = qp ? Number(qp.slice(2)) || 0 : 1
+  }
+  return q
+}
+
+/** A browser navigation (HTML ranked above JSON), not an API client and not an htmx call. */
+export function prefersHtml(request: Request): boolean {
+  if (request.method !== 'GET' || request.headers.has('hx-request')) return false
+  const accept = request.headers.get('accept')
+  if (!accept) return false
+  const html = quality(accept, 'text/html')
+  return html > 0 && html > quality(accept, 'application/json')
+}
+
+const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p)
+
+function pattern(path: string): RegExp {
+  const body = trim(path)
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/')
+  return new RegExp(`^${body}$`)
+}
+
+/** The API routes (under /api/auth/, outside the UI itself) registered for `path`. */
+export function routesFor<R extends RouteInfo>(routes: readonly R[], path: string): R[] {
+  if (!path.startsWith('/api/auth/') || path.startsWith('/api/auth/ui')) return []
+  const target = trim(path)
+  return routes.filter((r) => r.path.startsWith('/api/auth/') && pattern(r.path).test(target))
+}
+
+interface JsonProperty {
+  type?: string | string[]
+  format?: string
+  description?: string
+}
+
+function inputType(name: string, prop: JsonProperty): BrowsableField['type'] {
+  if (/password/.test(name)) return 'password'
+  if (name === 'email' || prop.format === 'email') return 'email'
+  const type = Array.isArray(prop.type) ? prop.type[0] : prop.type
+  return type === 'integer' || type === 'number' ? 'number' : 'text'
+}
+
+/** Form fields for a zod object schema, as JSON Schema (the OpenAPI generator's view of it) sees its input. */
+export function fieldsOf(schema: unknown): BrowsableField[] {
+  if (!(schema instanceof z.ZodType)) return []
+  let json: { properties?: Record<string, JsonProperty>; required?: string[] }
+  try {
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as typeof json
+  } catch {
+    return []
+  }
+  const required = new Set(json.required ?? [])
+  return Object.entries(json.properties ?? {}).map(([name, prop]) => ({
+    name,
+    type: inputType(name, prop),
+    required: required.has(name),
+    ...(prop.description ? { description: prop.description } : {}),
+  }))
+}
+
+interface Detail {
+  summary?: string
+  description?: string
+  operationId?: string
+  hide?: boolean
+}
+
+export const detailOf = (route: RouteInfo): Detail => (route.hooks?.detail ?? {}) as Detail
+
+const FORM_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** One form per non-GET method of the path, in a stable order. */
+export function operationsOf(routes: readonly RouteInfo[]): BrowsableOperation[] {
+  const seen = new Set<string>()
+  const ops: BrowsableOperation[] = []
+  for (const route of routes) {
+    if (!FORM_METHODS.has(route.method) || seen.has(route.method)) continue
+    seen.add(route.method)
+    const detail = detailOf(route)
+    ops.push({
+      method: route.method.toLowerCase() as HttpMethod,
+      summary: detail.summary ?? '',
+      description: detail.description ?? '',
+      operationId: detail.operationId ?? '',
+      fields: fieldsOf(route.hooks?.body),
+    })
+  }
+  const order = ['POST', 'PUT', 'PATCH', 'DELETE']
+  return ops.sort((a, b) => order.indexOf(a.method.toUpperCase()) - order.indexOf(b.method.toUpperCase()))
+}
+
+/** The JSON text pretty-printed, or the text itself when it is not JSON. */
+export function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2)
+  } catch {
+    return text
+  }
+}

@@ -1,0 +1,29 @@
+// Links in an outbox message, and what the UI can do with them: a verification key or a reset uid/token
+// found in a link's query lets the UI finish that flow with the real API.
+import type { MailLink } from '../../views/ui/mailbox.tsx'
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/g
+
+/** Every http(s) link of the text body, in order, without duplicates or trailing punctuation. */
+export function findLinks(text: string): string[] {
+  const found = (text.match(URL_IN_TEXT) ?? []).map((u) => u.replace(/[.,;:!?)\]]+$/, ''))
+  return [...new Set(found)]
+}
+
+/** `localOrigins`: origins served by this server (the request's own, PUBLIC_URL's). */
+export function describeLink(href: string, localOrigins: readonly string[]): MailLink {
+  let url: URL
+  try {
+    url = new URL(href)
+  } catch {
+    return { href, local: false }
+  }
+  const local = localOrigins.includes(url.origin)
+  const q = url.searchParams
+  const key = q.get('key')
+  const uid = q.get('uid')
+  const token = q.get('token')
+  if (key) return { href, local, action: { kind: 'verify', key } }
+  if (uid && token) return { href, local, action: { kind: 'reset', uid, token } }
+  return { href, local }
+}

@@ -1,0 +1,114 @@
+// The testing UI (API.md §7) and the browsable API, mounted only when DEBUG is on (404 otherwise).
+// Pages read state the way any client would (GET user/ through the app); forms call the real API.
+import { type AnyElysia, Elysia } from 'elysia'
+import type { Deps } from '../app.ts'
+import { routeMethods } from '../http/routes.ts'
+import { notFound } from '../lib/errors.ts'
+import { createOutboxRepo, outboxMessage } from '../mail/outbox.repo.ts'
+import { BrowsablePage } from '../../views/ui/browsable.tsx'
+import { MailList, MailNotFound, MailView } from '../../views/ui/mailbox.tsx'
+import { UiPage } from '../../views/ui/page.tsx'
+import { Profile } from '../../views/ui/profile.tsx'
+import { Status, type StatusProps } from '../../views/ui/status.tsx'
+import { assetResponse, assetUrls } from './assets.ts'
+import { detailOf, operationsOf, prefersHtml, prettyJson, routesFor } from './browsable.ts'
+import { describeLink, findLinks } from './mail-links.ts'
+import { htmlResponse } from './respond.ts'
+import { credentialHeaders, currentUser } from './session.ts'
+
+const MAILBOX_SIZE = 50
+const hidden = { detail: { hide: true } }
+
+function uiRoutes(deps: Deps, root: AnyElysia) {
+  const { config } = deps
+  const outbox = createOutboxRepo(deps.db)
+  const loginMethods = config.accountLoginMethods
+  const status = async (request: Request): Promise<StatusProps> => ({
+    user: await currentUser(root, request),
+    authType: config.authType,
+    cookieAuth: config.useAuthCookie,
+  })
+  const mails = () => outbox.list(MAILBOX_SIZE).map(outboxMessage)
+  const localOrigins = (request: Request) => {
+    const origins = [new URL(request.url).origin]
+    if (config.publicUrl) origins.push(new URL(config.publicUrl).origin)
+    return origins
+  }
+
+  return new Elysia({ name: 'ui', prefix: '/api/auth/ui' })
+    .onRequest(async ({ request }) => {
+      // The browsable API: a browser opening an API route gets the route's answer as a page.
+      if (!prefersHtml(request)) return
+      const path = new URL(request.url).pathname
+      const matched = routesFor(root.routes, path)
+      if (matched.length === 0) return
+      const answer = await root.handle(new Request(request.url, { headers: credentialHeaders(request) }))
+      const body = prettyJson(await answer.text())
+      const get = matched.find((r) => r.method === 'GET')
+      const getDetail = get ? detailOf(get) : undefined
+      return htmlResponse(
+        <BrowsablePage
+          siteName={config.siteName}
+          assets={assetUrls}
+          status={await status(request)}
+          path={path}
+          answer={{ status: answer.status, body }}
+          allow={routeMethods(root.routes, path)}
+          get={getDetail ? { summary: getDetail.summary ?? '', description: getDetail.description ?? '' } : undefined}
+          operations={operationsOf(matched)}
+        />,
+        answer.status,
+      )
+    })
+    .get(
+      '/',
+      async ({ request }) =>
+        htmlResponse(
+          <UiPage
+            siteName={config.siteName}
+            assets={assetUrls}
+            status={await status(request)}
+            loginMethods={loginMethods}
+            oldPasswordField={config.oldPasswordFieldEnabled}
+            mails={mails()}
+          />,
+        ),
+      hidden,
+    )
+    .get('/status/', async ({ request }) => htmlResponse(<Status {...await status(request)} />), hidden)
+    .get('/profile/', async ({ request }) => htmlResponse(<Profile user={await currentUser(root, request)} />), hidden)
+    .get('/mailbox/', () => htmlResponse(<MailList mails={mails()} />), hidden)
+    .get(
+      '/mailbox/:id/',
+      ({ params, request }) => {
+        const row = /^\d{1,15}$/.test(params.id) ? outbox.byId(Number(params.id)) : undefined
+        if (!row) return htmlResponse(<MailNotFound id={params.id} />, 404)
+        const mail = outboxMessage(row)
+        const origins = localOrigins(request)
+        const links = findLinks(mail.text).map((href) => describeLink(href, origins))
+        return htmlResponse(<MailView mail={mail} links={links} />)
+      },
+      hidden,
+    )
+    .get(
+      '/static/:file',
+      ({ params }) => {
+        const res = assetResponse(params.file)
+        if (!res) throw notFound()
+        return res
+      },
+      hidden,
+    )
+}
+
+/**
+ * `.use(uiPlugin(deps))` in createApp. A function plugin, because the UI needs the finished root app:
+ * its route table (for the browsable API) and its `handle` (to ask the API who is logged in).
+ */
+export function uiPlugin(deps: Deps) {
+  return <const A extends AnyElysia>(root: A): A => {
+    if (!deps.config.debug) return root
+    root.use(uiRoutes(deps, root))
+    return root
+  }
+}

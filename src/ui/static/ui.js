@@ -1,0 +1,164 @@
+// The testing UI's browser glue (loaded after htmx): CSRF header, header-mode credentials, the live
+// response viewer, and the mailbox's "fill the form" buttons. Everything shown is set with textContent.
+;(function () {
+  'use strict'
+  var UI_PREFIX = '/api/auth/ui/'
+  var KEEP = 20 // responses kept in the viewer
+  var CREDENTIAL_KEY = 'authkit-ui-credential'
+  var body = document.body
+  // With USE_AUTH_COOKIE off the API hands out tokens only in bodies, so this page keeps the last one
+  // (sessionStorage: gone with the tab) and sends it as the Authorization header, like a real client would.
+  var headerAuth = body.getAttribute('data-header-auth') === 'true'
+
+  function cookie(name) {
+    var parts = document.cookie ? document.cookie.split('; ') : []
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf('=')
+      if (parts[i].slice(0, eq) === name) return decodeURIComponent(parts[i].slice(eq + 1))
+    }
+    return ''
+  }
+
+  function credential(value) {
+    try {
+      if (value === undefined) return sessionStorage.getItem(CREDENTIAL_KEY) || ''
+      if (value) sessionStorage.setItem(CREDENTIAL_KEY, value)
+      else sessionStorage.removeItem(CREDENTIAL_KEY)
+    } catch (e) {
+      return ''
+    }
+    return value
+  }
+
+  function isApi(path) {
+    return path.indexOf('/api/') === 0 && path.indexOf(UI_PREFIX) !== 0
+  }
+
+  function pathOf(url) {
+    var a = document.createElement('a')
+    a.href = url
+    return a.pathname
+  }
+
+  htmx.on('htmx:configRequest', function (e) {
+    var d = e.detail
+    var csrf = cookie('csrftoken')
+    if (csrf) d.headers['X-CSRFToken'] = csrf
+    var cred = headerAuth ? credential() : ''
+    if (cred) d.headers['Authorization'] = cred
+    // Optional fields left blank are left out, so the API sees "not given" rather than "".
+    var form = d.elt.closest ? d.elt.closest('[data-omit-empty]') : null
+    if (form && d.formData) {
+      var blank = []
+      d.formData.forEach(function (value, key) {
+        if (value === '') blank.push(key)
+      })
+      blank.forEach(function (key) {
+        d.formData.delete(key)
+      })
+    }
+  })
+
+  function pretty(text) {
+    if (!text) return '(empty body)'
+    try {
+      return JSON.stringify(JSON.parse(text), null, 2)
+    } catch (e) {
+      return text.length > 10000 ? text.slice(0, 10000) + '\n…' : text
+    }
+  }
+
+  function show(method, path, status, text) {
+    var list = document.getElementById('responses')
+    if (!list) return
+    var empty = document.getElementById('responses-empty')
+    if (empty) empty.remove()
+    var item = document.createElement('li')
+    item.className = 'resp s' + String(status).charAt(0) + 'xx'
+    item.setAttribute('data-status', String(status))
+    var head = document.createElement('div')
+    head.className = 'resp-head'
+    var m = document.createElement('span')
+    m.className = 'method'
+    m.textContent = method.toUpperCase()
+    var p = document.createElement('code')
+    p.className = 'path'
+    p.textContent = path
+    var s = document.createElement('span')
+    s.className = 'status'
+    s.textContent = status ? String(status) : 'network error'
+    var t = document.createElement('time')
+    t.textContent = new Date().toLocaleTimeString()
+    head.append(m, p, s, t)
+    var pre = document.createElement('pre')
+    pre.textContent = pretty(text)
+    item.append(head, pre)
+    list.prepend(item)
+    while (list.children.length > KEEP) list.lastElementChild.remove()
+  }
+
+  function setIfEmpty(selector, value) {
+    var input = document.querySelector(selector)
+    if (input && !input.value) input.value = value
+  }
+
+  function remember(path, status, text) {
+    if (status < 200 || status > 299) return
+    var data
+    try {
+      data = JSON.parse(text)
+    } catch (e) {
+      return
+    }
+    if (!data || typeof data !== 'object') return
+    if (data.access_token) {
+      credential('Bearer ' + data.access_token)
+      var verify = document.querySelector('#token-verify input[name=token]')
+      if (verify) verify.value = data.access_token
+    }
+    if (data.key) credential('Token ' + data.key)
+    if (data.refresh_token) setIfEmpty('#token-refresh input[name=refresh]', data.refresh_token)
+    if (/\/logout\/?$/.test(path)) credential('')
+  }
+
+  htmx.on('htmx:afterRequest', function (e) {
+    var d = e.detail
+    var path = pathOf(d.pathInfo.finalRequestPath || d.pathInfo.requestPath)
+    if (!isApi(path)) return
+    var method = d.requestConfig.verb
+    var status = d.xhr.status
+    var text = d.xhr.responseText
+    show(method, path, status, text)
+    remember(path, status, text)
+    // Anything that may change who is logged in, the profile or the outbox refreshes the panels that show them.
+    if (method !== 'get' && status >= 200 && status < 300) htmx.trigger(body, 'authkit:changed')
+  })
+
+  // Mailbox buttons carry {"form": id, "values": {...}}: fill that form, open it and focus the next empty field.
+  document.addEventListener('click', function (e) {
+    var button = e.target.closest ? e.target.closest('[data-fill]') : null
+    if (!button) return
+    var spec
+    try {
+      spec = JSON.parse(button.getAttribute('data-fill'))
+    } catch (err) {
+      return
+    }
+    var form = document.getElementById(spec.form)
+    if (!form) return
+    Object.keys(spec.values).forEach(function (name) {
+      var input = form.querySelector('[name="' + name + '"]')
+      if (input) input.value = spec.values[name]
+    })
+    var details = form.closest('details')
+    if (details) details.open = true
+    form.scrollIntoView({ block: 'center' })
+    var next = Array.prototype.find.call(form.querySelectorAll('input'), function (i) {
+      return !i.value && i.type !== 'hidden'
+    })
+    ;(next || form.querySelector('button')).focus()
+  })
+
+  // A page opened with a stored credential shows that session at once.
+  if (headerAuth && credential()) htmx.trigger(body, 'authkit:changed')
+})()

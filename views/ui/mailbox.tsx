@@ -1,0 +1,111 @@
+// The mailbox: the outbox shown as an inbox, and one opened message with its text, its HTML (in a
+// sandboxed iframe, so a mail's markup can neither run script nor touch this page) and its links.
+
+export interface MailSummary {
+  readonly id: number
+  readonly to: string
+  readonly subject: string
+  readonly kind: string
+  readonly created_at: string
+}
+
+export interface MailMessage extends MailSummary {
+  readonly text: string
+  readonly html: string | null
+}
+
+/** A link found in a message, and what the UI can do with it. */
+export interface MailLink {
+  readonly href: string
+  /** Served by this server (so following it stays here). */
+  readonly local: boolean
+  readonly action?: { readonly kind: 'verify'; readonly key: string } | { readonly kind: 'reset'; readonly uid: string; readonly token: string }
+}
+
+export const MailList = ({ mails }: { readonly mails: readonly MailSummary[] }) => (
+  <div id="mail-list" hx-get="/api/auth/ui/mailbox/" hx-trigger="authkit:changed from:body" hx-swap="outerHTML">
+    {mails.length === 0 ? (
+      <p class="empty">No messages yet. Register or ask for a password reset.</p>
+    ) : (
+      <ul class="mails" aria-label="Messages, newest first">
+        {mails.map((m) => (
+          <li>
+            <button type="button" hx-get={`/api/auth/ui/mailbox/${m.id}/`} hx-target="#mail-view" hx-swap="innerHTML">
+              <span class="subject" safe>
+                {m.subject}
+              </span>
+              <span class="meta" safe>
+                {`#${m.id} · to ${m.to} · ${m.kind} · ${m.created_at}`}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    )}
+  </div>
+)
+
+const LinkActions = ({ link }: { readonly link: MailLink }) => {
+  const action = link.action
+  if (!action) return <></>
+  if (action.kind === 'verify') {
+    return (
+      <div class="actions">
+        <button type="button" hx-post="/api/auth/registration/verify-email/" hx-vals={JSON.stringify({ key: action.key })} hx-swap="none">
+          Verify now (POST registration/verify-email/)
+        </button>
+        <button type="button" class="secondary" data-fill={JSON.stringify({ form: 'verify-email', values: { key: action.key } })}>
+          Fill the verify form
+        </button>
+      </div>
+    )
+  }
+  return (
+    <div class="actions">
+      <button type="button" data-fill={JSON.stringify({ form: 'reset-confirm', values: { uid: action.uid, token: action.token } })}>
+        Fill the reset confirm form
+      </button>
+    </div>
+  )
+}
+
+export const MailView = ({ mail, links }: { readonly mail: MailMessage; readonly links: readonly MailLink[] }) => (
+  <article class="mail" aria-labelledby="mail-subject">
+    <h3 id="mail-subject" safe>
+      {mail.subject}
+    </h3>
+    <p class="hint" safe>
+      {`To ${mail.to} · ${mail.kind} · ${mail.created_at}`}
+    </p>
+    {links.length > 0 && (
+      <>
+        <h4>Links</h4>
+        <ul class="links">
+          {links.map((link) => (
+            <li>
+              <a href={link.href} class="mail-link" safe>
+                {link.href}
+              </a>
+              {!link.local && <small> (another site: your frontend)</small>}
+              <LinkActions link={link} />
+            </li>
+          ))}
+        </ul>
+      </>
+    )}
+    <h4>Text</h4>
+    <pre safe>{mail.text}</pre>
+    {mail.html !== null && (
+      <>
+        <h4>HTML</h4>
+        <iframe title="HTML body of the message" sandbox="" srcdoc={mail.html}></iframe>
+      </>
+    )}
+  </article>
+)
+
+export const MailNotFound = ({ id }: { readonly id: string }) => (
+  <p class="empty" safe>
+    {`Message ${id} does not exist.`}
+  </p>
+)
