@@ -7,6 +7,7 @@ import { healthRoutes } from './http/health.ts'
 import type { Logger } from './http/logger.ts'
 import { routeMethods } from './http/routes.ts'
 import type { Clock } from './lib/clock.ts'
+import { uiPlugin } from './ui/plugin.tsx'
 
 /** Everything the app needs from outside; tests swap the clock, the database and the logger. */
 export interface Deps {
@@ -28,6 +29,7 @@ export function createApp(deps: Deps) {
       }),
     )
     .use(healthRoutes(deps))
+    .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes
   return app
