@@ -3,8 +3,11 @@
 import { FieldErrors } from '../lib/errors.ts'
 import type { UsersRepo } from './users.repo.ts'
 
-/** Django's username characters, ASCII only: COLLATE NOCASE folds only ASCII, so uniqueness stays exact. */
-export const USERNAME_PATTERN = /^[A-Za-z0-9_.@+-]+$/
+/**
+ * Django's username characters, ASCII only: COLLATE NOCASE folds only ASCII, so uniqueness stays exact.
+ * It matches '' too: a blank username gets only "This field may not be blank.".
+ */
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.@+-]*$/
 export const USERNAME_MAX = 150
 export const USERNAME_MESSAGE =
   'Enter a valid username. This value may contain only unaccented lowercase a-z and uppercase A-Z letters, numbers, and @/./+/-/_ characters.'

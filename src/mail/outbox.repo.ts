@@ -45,6 +45,16 @@ export function createOutboxRepo(db: Database) {
   )
   const list = db.query<OutboxRow, { limit: number }>('SELECT * FROM outbox ORDER BY id DESC LIMIT $limit')
   const byId = db.query<OutboxRow, { id: number }>('SELECT * FROM outbox WHERE id = $id')
+  const due = db.query<OutboxRow, { now: number; maxAttempts: number; limit: number }>(
+    `SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $now AND attempts < $maxAttempts
+     ORDER BY next_attempt_at, id LIMIT $limit`,
+  )
+  const markSent = db.query<never, { id: number; now: number }>(
+    'UPDATE outbox SET sent_at = $now, attempts = attempts + 1, last_error = NULL WHERE id = $id',
+  )
+  const markFailed = db.query<never, { id: number; error: string; retryAt: number }>(
+    'UPDATE outbox SET attempts = attempts + 1, last_error = $error, next_attempt_at = $retryAt WHERE id = $id',
+  )
   return {
     /** Queue a message; call inside the transaction of the change that causes it. */
     add(mail: NewMail, now: number): number {
@@ -53,6 +63,11 @@ export function createOutboxRepo(db: Database) {
     /** Newest first. */
     list: (limit = 1000) => list.all({ limit }),
     byId: (id: number) => byId.get({ id }),
+    /** Unsent messages whose next attempt is due, oldest first; rows that used up `maxAttempts` stay put. */
+    due: (now: number, maxAttempts: number, limit = 50) => due.all({ now, maxAttempts, limit }),
+    markSent: (id: number, now: number) => void markSent.run({ id, now }),
+    /** Records a failed attempt and when to try again. */
+    markFailed: (id: number, error: string, retryAt: number) => void markFailed.run({ id, error, retryAt }),
   }
 }
 

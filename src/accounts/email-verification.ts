@@ -1,0 +1,69 @@
+// E-mail verification keys: issued with their e-mail (inside the caller's transaction), verified once,
+// expiring after EMAIL_CONFIRMATION_EXPIRE. A key proves one address: the account's, or a pending new one.
+import { verifyEmailMail } from '../../views/email/verify-email.tsx'
+import { notFound } from '../lib/errors.ts'
+import { randomToken, sha256 } from '../lib/crypto.ts'
+import { createOutboxRepo } from '../mail/outbox.repo.ts'
+import type { AccountsDeps } from './accounts.ts'
+import { createEmailConfirmationsRepo } from './email-confirmations.repo.ts'
+import { createPasswordResetsRepo } from './password-resets.repo.ts'
+import { verifyEmailLink } from './links.ts'
+import { type UserRow, createUsersRepo } from './users.repo.ts'
+
+export function createEmailVerification({ config, db, clock }: AccountsDeps) {
+  const users = createUsersRepo(db)
+  const keys = createEmailConfirmationsRepo(db)
+  const resets = createPasswordResetsRepo(db)
+  const outbox = createOutboxRepo(db)
+
+  return {
+    /**
+     * Issues a key for `email` and queues the e-mail carrying its link. Call inside the transaction of the
+     * change that causes it (registration, resend, e-mail change), then ring notifyOutbox after commit.
+     */
+    queue(user: UserRow, email: string, requestUrl: string): void {
+      const key = randomToken(32)
+      const now = clock.now()
+      keys.add({ userId: user.id, email, keyHash: sha256(key), now, expiresAt: now + config.emailConfirmationExpire * 1000 })
+      const change = email !== user.email
+      const mail = verifyEmailMail({
+        siteName: config.siteName,
+        username: user.username,
+        email,
+        link: verifyEmailLink(config, requestUrl, key),
+        expiresInSeconds: config.emailConfirmationExpire,
+        change,
+      })
+      outbox.add({ to: email, ...mail, kind: change ? 'verify_email_change' : 'verify_email' }, now)
+    },
+
+    /** Uses a key: the address it proves becomes the account's verified address. Anything wrong is 404. */
+    verify(key: string): UserRow {
+      return db
+        .transaction(() => {
+          const now = clock.now()
+          const row = keys.usable(sha256(key), now)
+          const user = row && users.byId(row.user_id)
+          if (!row || !user || user.is_active !== 1) throw notFound()
+          if (!keys.use(row.id, now)) throw notFound()
+          if (row.email === user.email) {
+            if (user.email_verified === 1) throw notFound()
+            users.markEmailVerified(user.id)
+            keys.retireForUser(user.id, now, row.email) // a pending change keeps its own key
+          } else {
+            // An e-mail change: only the change still pending counts, and only while nobody else took the address.
+            if (row.email !== user.pending_email) throw notFound()
+            const holder = users.byEmail(row.email)
+            if (holder && holder.id !== user.id) throw notFound()
+            users.setEmail(user.id, row.email, true)
+            keys.retireForUser(user.id, now)
+            resets.retireForUser(user.id, now) // reset links mailed to the old address stop working
+          }
+          return users.byId(user.id)!
+        })
+        .immediate()
+    },
+  }
+}
+
+export type EmailVerification = ReturnType<typeof createEmailVerification>

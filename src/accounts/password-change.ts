@@ -1,0 +1,40 @@
+// Password change for a logged-in user: checks the old password (when OLD_PASSWORD_FIELD_ENABLED), then
+// sets the new one and revokes every other session; the session making the change keeps working.
+import { revokeUserSessions } from '../auth/sessions.ts'
+import { FieldErrors } from '../lib/errors.ts'
+import type { AccountsDeps } from './accounts.ts'
+import { assertNewPassword } from './password-rules.ts'
+import { createPasswordResetsRepo } from './password-resets.repo.ts'
+import { hashParams, hashPassword, verifyPassword } from './passwords.ts'
+import { type UserRow, createUsersRepo } from './users.repo.ts'
+
+export interface PasswordChangeInput {
+  readonly old_password?: string
+  readonly new_password1: string
+  readonly new_password2: string
+}
+
+export function createPasswordChange({ config, db, clock }: AccountsDeps) {
+  const users = createUsersRepo(db)
+  const resets = createPasswordResetsRepo(db)
+
+  return {
+    async change(user: UserRow, sessionId: string, input: PasswordChangeInput): Promise<void> {
+      if (config.oldPasswordFieldEnabled) {
+        const ok = input.old_password !== undefined && (await verifyPassword(input.old_password, user.password_hash))
+        if (!ok) throw FieldErrors.of('old_password', 'Your old password was entered incorrectly. Please enter it again.')
+      }
+      assertNewPassword(input.new_password1, input.new_password2, user)
+
+      const passwordHash = await hashPassword(input.new_password1, hashParams(config))
+      db.transaction(() => {
+        const now = clock.now()
+        users.setPassword(user.id, passwordHash)
+        resets.retireForUser(user.id, now) // a reset link mailed earlier must not undo this change
+        revokeUserSessions(db, user.id, { except: sessionId, now, reason: 'password_change' })
+      }).immediate()
+    },
+  }
+}
+
+export type PasswordChange = ReturnType<typeof createPasswordChange>

@@ -1,0 +1,69 @@
+// POST registration/, registration/verify-email/, registration/resend-email/ (no login needed).
+import { Elysia } from 'elysia'
+import { op } from '../http/openapi.ts'
+import type { Accounts } from './accounts.ts'
+import { Detail, RegisterBody, RegisterResponse, ResendEmailBody, VerifyEmailBody } from './schemas.ts'
+import { publicUser } from './user.ts'
+
+export const registrationRoutes = (accounts: Accounts) =>
+  new Elysia({ name: 'accounts-registration', prefix: '/api/auth' })
+    .post(
+      '/registration',
+      async ({ body, request, status }) => {
+        const { detail, user } = await accounts.registration.register(body, request.url)
+        return status(201, { detail, user: publicUser(user) })
+      },
+      {
+        body: RegisterBody,
+        ...op({
+          operationId: 'registration_create',
+          tags: ['registration'],
+          summary: 'Register a new account',
+          description:
+            'Creates an account from `username`, `email`, `password1`, `password2` (and optional `first_name`, `last_name`). ' +
+            "The password must pass Django's four validators (similarity to the username, names or e-mail; at least 8 characters; " +
+            'not a common password; not entirely numeric). Usernames and e-mails are unique regardless of letter case. ' +
+            'Unless ACCOUNT_EMAIL_VERIFICATION is `none`, a verification e-mail is queued; with `mandatory`, login waits for it. ' +
+            'No tokens are issued.',
+          responses: { 201: RegisterResponse },
+        }),
+      },
+    )
+    .post(
+      '/registration/verify-email',
+      ({ body }) => {
+        accounts.verification.verify(body.key)
+        return { detail: 'ok' }
+      },
+      {
+        body: VerifyEmailBody,
+        ...op({
+          operationId: 'registration_verify_email_create',
+          tags: ['registration'],
+          summary: 'Verify an e-mail address',
+          description:
+            'Uses the `key` from a verification e-mail. Keys are single-use and expire after EMAIL_CONFIRMATION_EXPIRE; ' +
+            'an unknown, expired or used key is 404. For an e-mail change, the account switches to the new address now.',
+          responses: { 200: Detail },
+        }),
+      },
+    )
+    .post(
+      '/registration/resend-email',
+      ({ body, request }) => {
+        accounts.registration.resend(body.email, request.url)
+        return { detail: 'ok' }
+      },
+      {
+        body: ResendEmailBody,
+        ...op({
+          operationId: 'registration_resend_email_create',
+          tags: ['registration'],
+          summary: 'Resend the verification e-mail',
+          description:
+            'Always answers 200 `{"detail":"ok"}`, so it cannot be used to find out who has an account. ' +
+            'A new key is mailed only when the address belongs to an unverified account (or is a pending new address).',
+          responses: { 200: Detail },
+        }),
+      },
+    )

@@ -1,0 +1,17 @@
+// Every accounts route as one plugin for createApp: registration, user, password, and the link pages.
+import { Elysia } from 'elysia'
+import type { Deps } from '../app.ts'
+import { createAccounts } from './accounts.ts'
+import { pagesRoutes } from './pages.routes.ts'
+import { passwordRoutes } from './password.routes.ts'
+import { registrationRoutes } from './registration.routes.ts'
+import { userRoutes } from './user.routes.ts'
+
+export function accountsRoutes(deps: Deps) {
+  const accounts = createAccounts(deps)
+  return new Elysia({ name: 'accounts' })
+    .use(registrationRoutes(accounts))
+    .use(userRoutes(deps, accounts))
+    .use(passwordRoutes(deps, accounts))
+    .use(pagesRoutes(accounts, deps.config.siteName))
+}

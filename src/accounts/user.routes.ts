@@ -1,0 +1,52 @@
+// GET | PUT | PATCH user/: the logged-in user's profile, including the e-mail change with re-verification.
+import { Elysia } from 'elysia'
+import type { Deps } from '../app.ts'
+import { authPlugin } from '../http/auth.ts'
+import { op } from '../http/openapi.ts'
+import type { Accounts } from './accounts.ts'
+import { UserPatchBody, UserSchema, UserUpdateBody } from './schemas.ts'
+import { publicUser } from './user.ts'
+
+const EMAIL_CHANGE =
+  'Changing `email` with ACCOUNT_EMAIL_VERIFICATION `none` takes effect at once; otherwise the new address is kept in ' +
+  '`pending_email`, a verification e-mail goes to it, and `email` changes when that key is verified. ' +
+  'Usernames and e-mails stay unique regardless of letter case.'
+
+export const userRoutes = (deps: Deps, accounts: Accounts) =>
+  new Elysia({ name: 'accounts-user', prefix: '/api/auth' })
+    .use(authPlugin(deps))
+    .get('/user', ({ user }) => publicUser(user), {
+      auth: true,
+      ...op({
+        operationId: 'user_retrieve',
+        tags: ['user'],
+        summary: 'The logged-in user',
+        description: 'The user object: `pk`, `username`, `email`, `first_name`, `last_name`, and read-only extras.',
+        authenticated: true,
+        responses: { 200: UserSchema },
+      }),
+    })
+    .put('/user', ({ user, body, request }) => publicUser(accounts.profile.update(user, body, request.url)), {
+      auth: true,
+      body: UserUpdateBody,
+      ...op({
+        operationId: 'user_update',
+        tags: ['user'],
+        summary: 'Update the logged-in user',
+        description: `\`username\` is required; omitted fields keep their values; \`pk\` is read-only. ${EMAIL_CHANGE}`,
+        authenticated: true,
+        responses: { 200: UserSchema },
+      }),
+    })
+    .patch('/user', ({ user, body, request }) => publicUser(accounts.profile.update(user, body, request.url)), {
+      auth: true,
+      body: UserPatchBody,
+      ...op({
+        operationId: 'user_partial_update',
+        tags: ['user'],
+        summary: 'Partly update the logged-in user',
+        description: `Any subset of \`username\`, \`email\`, \`first_name\`, \`last_name\`. ${EMAIL_CHANGE}`,
+        authenticated: true,
+        responses: { 200: UserSchema },
+      }),
+    })

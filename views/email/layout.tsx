@@ -1,0 +1,92 @@
+// The frame every authkit e-mail shares: a plain, inline-styled HTML body (mail clients drop <style> and
+// external assets) and the matching plain-text version. Every value is escaped (`safe`); hrefs are attributes.
+
+export interface RenderedMail {
+  readonly subject: string
+  readonly text: string
+  readonly html: string
+}
+
+/** What an "action" e-mail says: a greeting, a reason, one link to follow, and notes under it. */
+export interface ActionMailProps {
+  readonly siteName: string
+  readonly subject: string
+  readonly greeting: string
+  readonly intro: string
+  readonly action: string
+  readonly link: string
+  readonly notes: readonly string[]
+}
+
+/** "3 days", "1 hour", "90 minutes": how long a key stays valid, for the sentence under the link. */
+export function humanDuration(seconds: number): string {
+  const units: [number, string][] = [
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+  ]
+  for (const [size, name] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const n = seconds / size
+      return `${n} ${name}${n === 1 ? '' : 's'}`
+    }
+  }
+  return `${seconds} second${seconds === 1 ? '' : 's'}`
+}
+
+function ActionHtml(p: ActionMailProps): string {
+  return (
+    '<!doctype html>' +
+    (
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <title safe>{p.subject}</title>
+        </head>
+        <body style="margin:0;padding:24px;background:#f4f4f5;font-family:Arial,Helvetica,sans-serif;color:#18181b">
+          <div style="max-width:560px;margin:0 auto;background:#ffffff;padding:32px;border-radius:8px">
+            <h1 style="font-size:20px;margin:0 0 24px" safe>
+              {p.siteName}
+            </h1>
+            <p safe>{p.greeting}</p>
+            <p safe>{p.intro}</p>
+            <p style="margin:32px 0">
+              <a
+                href={p.link}
+                style="background:#2563eb;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block"
+                safe
+              >
+                {p.action}
+              </a>
+            </p>
+            <p style="font-size:13px;color:#52525b">
+              If the button does not work, copy this address into your browser:
+              <br />
+              <span style="word-break:break-all" safe>
+                {p.link}
+              </span>
+            </p>
+            {p.notes.map((note) => (
+              <p style="font-size:13px;color:#52525b" safe>
+                {note}
+              </p>
+            ))}
+            <p style="font-size:13px;color:#52525b" safe>
+              {`Thank you for using ${p.siteName}!`}
+            </p>
+          </div>
+        </body>
+      </html>
+    )
+  )
+}
+
+function actionText(p: ActionMailProps): string {
+  return [p.greeting, '', p.intro, '', `${p.action}: ${p.link}`, '', ...p.notes.flatMap((n) => [n, '']), `Thank you for using ${p.siteName}!`, ''].join(
+    '\n',
+  )
+}
+
+export function actionMail(p: ActionMailProps): RenderedMail {
+  return { subject: p.subject, text: actionText(p), html: ActionHtml(p) }
+}

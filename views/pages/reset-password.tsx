@@ -1,0 +1,64 @@
+// The page an e-mailed password reset link opens (no frontend configured): a form for the new password that
+// POSTs uid and token back. Opening the page does not use the token.
+import { FieldMessages, Page } from './layout.tsx'
+
+export interface ResetPasswordPageProps {
+  readonly siteName: string
+  readonly uid: string
+  readonly token: string
+  /** Messages from a previous attempt, by field (`new_password1`, `new_password2`, `non_field_errors`). */
+  readonly errors?: Readonly<Record<string, readonly string[]>>
+}
+
+export function ResetPasswordPage({ siteName, uid, token, errors = {} }: ResetPasswordPageProps): JSX.Element {
+  const described = (field: string) => (errors[field]?.length ? `${field}-errors` : undefined)
+  return (
+    <Page siteName={siteName} title="Choose a new password">
+      <FieldMessages id="non_field_errors-errors" messages={errors.non_field_errors} />
+      <form method="post" action="reset-password">
+        <input type="hidden" name="uid" value={uid} />
+        <input type="hidden" name="token" value={token} />
+        <label for="new_password1">New password</label>
+        <input
+          id="new_password1"
+          name="new_password1"
+          type="password"
+          autocomplete="new-password"
+          required
+          aria-describedby={described('new_password1')}
+        />
+        <FieldMessages id="new_password1-errors" messages={errors.new_password1} />
+        <label for="new_password2">New password again</label>
+        <input
+          id="new_password2"
+          name="new_password2"
+          type="password"
+          autocomplete="new-password"
+          required
+          aria-describedby={described('new_password2')}
+        />
+        <FieldMessages id="new_password2-errors" messages={errors.new_password2} />
+        <button type="submit">Set new password</button>
+      </form>
+    </Page>
+  )
+}
+
+export function ResetPasswordDonePage({ siteName }: { siteName: string }): JSX.Element {
+  return (
+    <Page siteName={siteName} title="Password changed">
+      <p class="done">Your password has been reset. You can close this page and log in with the new password.</p>
+    </Page>
+  )
+}
+
+export function ResetPasswordFailedPage({ siteName }: { siteName: string }): JSX.Element {
+  return (
+    <Page siteName={siteName} title="This link does not work">
+      <p class="notice">
+        The password reset link is invalid, has expired, or was already used. Ask for a new password reset e-mail and
+        use the newest link.
+      </p>
+    </Page>
+  )
+}

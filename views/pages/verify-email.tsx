@@ -1,0 +1,34 @@
+// The page an e-mailed verification link opens (no frontend configured). Opening it changes nothing, so
+// mail scanners that prefetch links cannot use the key; the button POSTs it to finish.
+import { Page } from './layout.tsx'
+
+export function VerifyEmailPage({ siteName, keyValue }: { siteName: string; keyValue: string }): JSX.Element {
+  return (
+    <Page siteName={siteName} title="Confirm your e-mail address">
+      <p>Press the button to confirm that this e-mail address is yours.</p>
+      <form method="post" action="verify-email">
+        <input type="hidden" name="key" value={keyValue} />
+        <button type="submit">Confirm e-mail address</button>
+      </form>
+    </Page>
+  )
+}
+
+export function VerifyEmailDonePage({ siteName }: { siteName: string }): JSX.Element {
+  return (
+    <Page siteName={siteName} title="E-mail address confirmed">
+      <p class="done">Thank you: your e-mail address is confirmed. You can close this page and log in.</p>
+    </Page>
+  )
+}
+
+export function VerifyEmailFailedPage({ siteName }: { siteName: string }): JSX.Element {
+  return (
+    <Page siteName={siteName} title="This link does not work">
+      <p class="notice">
+        The confirmation link is invalid, has expired, or was already used. If your address is not confirmed yet, ask for a
+        new e-mail and use the newest link.
+      </p>
+    </Page>
+  )
+}
