@@ -1,6 +1,5 @@
 // createApp(deps): the whole HTTP surface, composed from feature plugins. `main` serves it; tests call app.handle.
 import { Elysia } from 'elysia'
-import { accountsRoutes } from './accounts/routes.ts'
 import type { ServerConfig } from './config/data-dir.ts'
 import type { Database } from './db/open.ts'
 import { httpConventions } from './http/conventions.ts'
@@ -30,7 +29,6 @@ export function createApp(deps: Deps) {
       }),
     )
     .use(healthRoutes(deps))
-    .use(accountsRoutes(deps))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes

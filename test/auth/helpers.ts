@@ -54,3 +54,40 @@ export async function mintAccessToken(t: TestApp, userId: number) {
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** POST login/ as alice (or `body`). */
+export function login(t: TestApp, body: Record<string, unknown> = { username: 'alice', password: PASSWORD }, headers: Record<string, string> = {}) {
+  return t.req('/api/auth/login', { method: 'POST', json: body, headers })
+}
+
+/** The cookies a response sets, by name (value only). */
+export function setCookies(res: Response): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(';')
+    const eq = pair!.indexOf('=')
+    out[pair!.slice(0, eq)] = pair!.slice(eq + 1)
+  }
+  return out
+}
+
+/** The full Set-Cookie line for `name`. */
+export const setCookieLine = (res: Response, name: string) => res.headers.getSetCookie().find((l) => l.startsWith(`${name}=`))
+
+/** A Cookie request header from name/value pairs. */
+export const cookieHeader = (cookies: Record<string, string>) =>
+  Object.entries(cookies)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ')
+
+/** Logs alice in (creating her first) and returns the parsed body and cookies. */
+export async function loggedIn(t: TestApp, opts: { create?: boolean; headers?: Record<string, string> } = {}) {
+  if (opts.create !== false) await createUser(t)
+  const res = await login(t, { username: 'alice', password: PASSWORD }, opts.headers)
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`)
+  const body = (await res.json()) as Record<string, string>
+  return { body, cookies: setCookies(res), res }
+}
+
+export const post = (t: TestApp, path: string, json: unknown = {}, headers: Record<string, string> = {}) =>
+  t.req(path, { method: 'POST', json, headers })

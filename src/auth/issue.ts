@@ -1,0 +1,76 @@
+// What a successful login hands out: a new server-side session and, per AUTH_TYPE, an access/refresh
+// JWT pair or an opaque key (only its SHA-256 is stored).
+import type { Config } from '../config/settings.ts'
+import type { Database } from '../db/open.ts'
+import type { Clock } from '../lib/clock.ts'
+import { randomToken, sha256 } from '../lib/crypto.ts'
+import type { Jwt } from './jwt.ts'
+import { createLoginRepo } from './login.repo.ts'
+import { createRefreshRepo } from './refresh.repo.ts'
+import { createSessionsRepo } from './sessions.repo.ts'
+import { newSessionId, type SessionMeta } from './sessions.ts'
+
+export interface JwtPair {
+  readonly access: string
+  readonly accessExpiresAt: number
+  readonly refresh: string
+  readonly refreshExpiresAt: number
+}
+
+export type Issued =
+  | ({ readonly kind: 'jwt'; readonly sessionId: string } & JwtPair)
+  | { readonly kind: 'token'; readonly sessionId: string; readonly key: string; readonly expiresAt: number }
+
+type IssueConfig = Pick<Config, 'authType' | 'accessTokenLifetime' | 'refreshTokenLifetime' | 'authTokenCookieExpireTime'>
+
+/** Sessions that ended more than this long ago are deleted at the user's next login. */
+const KEEP_ENDED_SESSIONS_MS = 30 * 86_400_000
+
+export function createIssuer(deps: { db: Database; config: IssueConfig; clock: Clock; jwt: Jwt }) {
+  const { db, config, clock, jwt } = deps
+  const sessions = createSessionsRepo(db)
+  const refreshTokens = createRefreshRepo(db)
+  const logins = createLoginRepo(db)
+
+  /** A fresh access token for a session. */
+  const accessToken = async (userId: number, sessionId: string, now: number) => {
+    const expiresAt = now + config.accessTokenLifetime * 1000
+    const token = await jwt.sign('access', { userId, sessionId, jti: randomToken(16), issuedAt: now, expiresAt })
+    return { token, expiresAt }
+  }
+
+  return {
+    accessToken,
+
+    /** Creates the session and its credentials for `userId`, and records the login. */
+    async login(userId: number, meta: SessionMeta): Promise<Issued> {
+      const now = clock.now()
+      const sessionId = newSessionId()
+      const base = { id: sessionId, userId, now, userAgent: meta.userAgent.slice(0, 512), ip: meta.ip.slice(0, 64) }
+      const record = (expiresAt: number, keyHash: string | null, after?: () => void) =>
+        db.transaction(() => {
+          sessions.prune(userId, now - KEEP_ENDED_SESSIONS_MS)
+          sessions.insert({ ...base, expiresAt, keyHash })
+          after?.()
+          logins.touchLastLogin(userId, now)
+        })()
+
+      if (config.authType === 'token') {
+        const key = randomToken(32)
+        const expiresAt = now + config.authTokenCookieExpireTime * 1000
+        record(expiresAt, sha256(key))
+        return { kind: 'token', sessionId, key, expiresAt }
+      }
+
+      // Sign first (async), then write everything in one synchronous transaction.
+      const refreshJti = randomToken(16)
+      const refreshExpiresAt = now + config.refreshTokenLifetime * 1000
+      const access = await accessToken(userId, sessionId, now)
+      const refresh = await jwt.sign('refresh', { userId, sessionId, jti: refreshJti, issuedAt: now, expiresAt: refreshExpiresAt })
+      record(refreshExpiresAt, null, () => refreshTokens.insert({ jti: refreshJti, sessionId, issuedAt: now, expiresAt: refreshExpiresAt }))
+      return { kind: 'jwt', sessionId, access: access.token, accessExpiresAt: access.expiresAt, refresh, refreshExpiresAt }
+    },
+  }
+}
+
+export type Issuer = ReturnType<typeof createIssuer>

@@ -1,0 +1,50 @@
+// GET csrf/: sets the csrftoken cookie and returns its value (for clients that cannot read the cookie,
+// such as a frontend on another origin). Bound to the caller's session when there is one.
+import { Elysia } from 'elysia'
+import { readCredential } from '../../http/auth.ts'
+import { op } from '../../http/openapi.ts'
+import { cookieName, parseCookies } from '../cookies.ts'
+import { newCsrfToken } from '../csrf.ts'
+import { type AuthDeps, authServices } from '../services.ts'
+import { setCsrfCookie } from './respond.ts'
+import { CsrfResponse } from './schemas.ts'
+
+export const csrfRoutes = (deps: AuthDeps) => {
+  const { config } = deps
+  const s = authServices(deps)
+
+  /** The session of the caller, from its access credential or else its refresh cookie; null if none is live. */
+  const currentSession = async (request: Request): Promise<string | null> => {
+    try {
+      const credential = readCredential(request, config)
+      if (credential) return (await s.authenticator.authenticate(credential)).session.id
+    } catch {
+      // An expired access token is normal here: fall back to the refresh cookie.
+    }
+    if (config.authType !== 'jwt' || !config.useAuthCookie) return null
+    const refresh = parseCookies(request.headers.get('cookie')).get(cookieName(config, 'refresh'))
+    if (!refresh) return null
+    const claims = await s.refresher.verify(refresh).catch(() => null)
+    return claims && s.refresher.isCurrent(claims) ? claims.sid : null
+  }
+
+  return new Elysia({ name: 'auth-csrf', seed: s.seed }).get(
+    '/csrf',
+    async ({ request, cookie }) => {
+      const csrftoken = newCsrfToken(config.secretKey, await currentSession(request))
+      setCsrfCookie(cookie, config, csrftoken)
+      return { csrftoken }
+    },
+    {
+      ...op({
+        operationId: 'csrf_retrieve',
+        tags: ['csrf'],
+        summary: 'Get a CSRF token',
+        description:
+          'Sets the `csrftoken` cookie and returns its value. Cookie-authenticated POST/PUT/PATCH/DELETE requests send it back in `X-CSRFToken`. ' +
+          'The token is bound to the session: after logging in, use the new one the login set (or call this again).',
+        responses: { 200: CsrfResponse },
+      }),
+    },
+  )
+}

@@ -1,0 +1,42 @@
+// POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
+import { Elysia } from 'elysia'
+import { publicUser } from '../../accounts/user.ts'
+import { op } from '../../http/openapi.ts'
+import { clientIp } from '../../http/server.ts'
+import { type AuthDeps, authServices } from '../services.ts'
+import { jwtBody, setLoginCookies } from './respond.ts'
+import { loginBody, loginResponse } from './schemas.ts'
+
+export const loginRoutes = (deps: AuthDeps) => {
+  const { config, clock } = deps
+  const s = authServices(deps)
+  return new Elysia({ name: 'auth-login', seed: s.seed }).post(
+    '/login',
+    async ({ body, request, cookie }) => {
+      const user = await s.credentials.check(body)
+      const issued = await s.issuer.login(user.id, {
+        userAgent: request.headers.get('user-agent') ?? '',
+        ip: clientIp(request, config.trustedProxies),
+      })
+      setLoginCookies(cookie, config, issued, clock.now())
+      if (issued.kind === 'token') return { key: issued.key, user: publicUser(user) }
+      return { ...jwtBody(config, issued), user: publicUser(user) }
+    },
+    {
+      body: loginBody(config.accountLoginMethods),
+      ...op({
+        operationId: 'login_create',
+        tags: ['login'],
+        summary: 'Log in',
+        description:
+          `Checks ${config.accountLoginMethods.join(' or ')} and password and opens a server-side session. ` +
+          (config.authType === 'jwt'
+            ? 'Answers an access/refresh JWT pair'
+            : 'Answers an opaque key (send it as `Authorization: Token <key>`)') +
+          (config.useAuthCookie ? '; the credentials are also set as HttpOnly cookies, with a `csrftoken` cookie.' : '.') +
+          ' An unknown user, a wrong password and an inactive account get the same answer.',
+        responses: { 200: loginResponse(config.authType) },
+      }),
+    },
+  )
+}

@@ -1,0 +1,53 @@
+// Shared by the auth routes: setting and clearing the auth cookies, and the token bodies.
+import type { Cookie } from 'elysia'
+import type { ServerConfig } from '../../config/data-dir.ts'
+import { isoTime } from '../../lib/clock.ts'
+import { type AuthCookie, CSRF_COOKIE, type CookieAttributes, authCookie, clearedCookie, cookieName, csrfCookie } from '../cookies.ts'
+import { newCsrfToken } from '../csrf.ts'
+import type { Issued, JwtPair } from '../issue.ts'
+
+export type CookieJar = Record<string, Cookie<unknown>>
+
+const put = (jar: CookieJar, name: string, attrs: CookieAttributes) => {
+  jar[name]!.set(attrs)
+}
+
+/** Whether the refresh token goes only into an HttpOnly cookie (then the body says ""). */
+const refreshInCookieOnly = (c: ServerConfig) => c.useAuthCookie && c.authCookieHttponly
+
+const seconds = (untilMs: number, nowMs: number) => Math.max(0, Math.floor((untilMs - nowMs) / 1000))
+
+/** Access and refresh cookies for a JWT pair (Max-Age = remaining lifetime). */
+export function setJwtCookies(jar: CookieJar, c: ServerConfig, pair: JwtPair, now: number): void {
+  if (!c.useAuthCookie) return
+  put(jar, cookieName(c, 'access'), authCookie(c, 'access', pair.access, seconds(pair.accessExpiresAt, now)))
+  put(jar, cookieName(c, 'refresh'), authCookie(c, 'refresh', pair.refresh, seconds(pair.refreshExpiresAt, now)))
+}
+
+/** Everything a login sets: the auth cookie(s) and a csrftoken bound to the new session. */
+export function setLoginCookies(jar: CookieJar, c: ServerConfig, issued: Issued, now: number): void {
+  if (!c.useAuthCookie) return
+  if (issued.kind === 'jwt') setJwtCookies(jar, c, issued, now)
+  else put(jar, cookieName(c, 'token'), authCookie(c, 'token', issued.key, seconds(issued.expiresAt, now)))
+  setCsrfCookie(jar, c, newCsrfToken(c.secretKey, issued.sessionId))
+}
+
+export function setCsrfCookie(jar: CookieJar, c: ServerConfig, token: string): void {
+  put(jar, CSRF_COOKIE, csrfCookie(c, token))
+}
+
+/** Logout: expire the auth cookies of the current mode. */
+export function clearAuthCookies(jar: CookieJar, c: ServerConfig): void {
+  if (!c.useAuthCookie) return
+  const which: AuthCookie[] = c.authType === 'jwt' ? ['access', 'refresh'] : ['token']
+  for (const w of which) put(jar, cookieName(c, w), clearedCookie(c, w))
+}
+
+export function jwtBody(c: ServerConfig, pair: JwtPair) {
+  return {
+    access_token: pair.access,
+    refresh_token: refreshInCookieOnly(c) ? '' : pair.refresh,
+    access_expiration: isoTime(pair.accessExpiresAt),
+    refresh_expiration: isoTime(pair.refreshExpiresAt),
+  }
+}

@@ -1,0 +1,60 @@
+// POST token/refresh/ and token/verify/ (JWT mode only; in token mode they are not registered: 404).
+import { Elysia } from 'elysia'
+import { enforceCsrf } from '../../http/auth.ts'
+import { op } from '../../http/openapi.ts'
+import { cookieName, parseCookies } from '../cookies.ts'
+import { tokenNotValid } from '../errors.ts'
+import { type AuthDeps, authServices } from '../services.ts'
+import { jwtBody, setJwtCookies } from './respond.ts'
+import { RefreshBody, RefreshResponse, VerifyBody, VerifyResponse } from './schemas.ts'
+
+export const tokenRoutes = (deps: AuthDeps) => {
+  const { config, clock } = deps
+  const s = authServices(deps)
+  return new Elysia({ name: 'auth-token', seed: s.seed })
+    .post(
+      '/token/refresh',
+      async ({ body, request, cookie }) => {
+        const fromCookie = !body.refresh && config.useAuthCookie
+        const token = body.refresh || (fromCookie ? parseCookies(request.headers.get('cookie')).get(cookieName(config, 'refresh')) : undefined)
+        if (!token) throw tokenNotValid('No valid refresh token found.')
+        const claims = await s.refresher.verify(token)
+        // A cookie is sent by the browser on its own: check CSRF before the token is used up.
+        if (fromCookie) enforceCsrf(request, config, claims.sid)
+        const pair = await s.refresher.refresh(token, claims)
+        setJwtCookies(cookie, config, pair, clock.now())
+        return jwtBody(config, pair)
+      },
+      {
+        body: RefreshBody,
+        ...op({
+          operationId: 'token_refresh_create',
+          tags: ['token'],
+          summary: 'Refresh the access token',
+          description:
+            'Takes the refresh token from the body (`refresh`) or the refresh cookie (then `X-CSRFToken` is required) and answers a new access token' +
+            (config.rotateRefreshTokens
+              ? ' and a new refresh token. The old refresh token is used up: presented again after the grace window it revokes the whole session.'
+              : '.'),
+          responses: { 200: RefreshResponse },
+        }),
+      },
+    )
+    .post(
+      '/token/verify',
+      async ({ body }) => {
+        await s.tokenVerifier.verify(body.token)
+        return {}
+      },
+      {
+        body: VerifyBody,
+        ...op({
+          operationId: 'token_verify_create',
+          tags: ['token'],
+          summary: 'Verify a token',
+          description: 'Answers `{}` when the token (access or refresh) is valid, unexpired and its session is live; 401 `token_not_valid` otherwise.',
+          responses: { 200: VerifyResponse },
+        }),
+      },
+    )
+}

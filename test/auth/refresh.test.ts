@@ -1,0 +1,105 @@
+// POST token/refresh/: rotation, reuse detection and the grace window for concurrent refreshes.
+import { describe, expect, it } from 'bun:test'
+import { bearer, cookieHeader, loggedIn, makeAuthApp, post, setCookieLine, setCookies } from './helpers.ts'
+
+const refresh = (t: ReturnType<typeof makeAuthApp>, token: string) => post(t, '/api/auth/token/refresh/', { refresh: token })
+
+describe('token refresh', () => {
+  it('answers a new access token and a new refresh token', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    const { body } = await loggedIn(t)
+    t.clock.advance(30)
+    const res = await refresh(t, body.refresh_token!)
+    expect(res.status).toBe(200)
+    const next = await res.json()
+    expect(Object.keys(next).sort()).toEqual(['access_expiration', 'access_token', 'refresh_expiration', 'refresh_token'])
+    expect(next.refresh_token).not.toBe(body.refresh_token)
+    expect(next.access_expiration).toBe(new Date(t.clock.now() + 300_000).toISOString())
+    expect((await t.req('/probe', { headers: bearer(next.access_token) })).status).toBe(200)
+    expect((await refresh(t, next.refresh_token)).status).toBe(200)
+  })
+
+  it('a replayed rotated refresh token revokes the session', async () => {
+    const t = makeAuthApp({ useAuthCookie: false, refreshTokenReuseInterval: 10 })
+    const { body } = await loggedIn(t)
+    const next = await (await refresh(t, body.refresh_token!)).json()
+    t.clock.advance(11)
+    const replay = await refresh(t, body.refresh_token!)
+    expect(replay.status).toBe(401)
+    expect((await replay.json()).code).toBe('token_not_valid')
+    // The whole session is gone: the legitimate holder's tokens too.
+    expect((await refresh(t, next.refresh_token)).status).toBe(401)
+    expect((await t.req('/probe', { headers: bearer(next.access_token) })).status).toBe(401)
+    expect((await t.req('/probe', { headers: bearer(body.access_token!) })).status).toBe(401)
+  })
+
+  it('a concurrent refresh inside the grace window does not', async () => {
+    const t = makeAuthApp({ useAuthCookie: false, refreshTokenReuseInterval: 10 })
+    const { body } = await loggedIn(t)
+    const [a, b] = await Promise.all([refresh(t, body.refresh_token!), refresh(t, body.refresh_token!)])
+    expect(a.status).toBe(200)
+    expect(b.status).toBe(200)
+    const tabA = await a.json()
+    t.clock.advance(5)
+    const late = await refresh(t, body.refresh_token!) // the slow tab, still inside the window
+    expect(late.status).toBe(200)
+    const tabB = await late.json()
+    // Both tabs now hold the current token of the chain, and the session lives on.
+    expect(tabB.refresh_token).toBe(tabA.refresh_token)
+    expect((await t.req('/probe', { headers: bearer(tabB.access_token) })).status).toBe(200)
+    expect((await refresh(t, tabA.refresh_token)).status).toBe(200)
+  })
+
+  it('answers "No valid refresh token found." without one', async () => {
+    const t = makeAuthApp()
+    const res = await post(t, '/api/auth/token/refresh')
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({ detail: 'No valid refresh token found.', code: 'token_not_valid' })
+  })
+
+  it('refuses an expired refresh token as expired', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    const { body } = await loggedIn(t)
+    t.clock.advance(86_401)
+    const res = await refresh(t, body.refresh_token!)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({ detail: 'Token is expired', code: 'token_not_valid' })
+  })
+
+  it('refuses an access token as a refresh token', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    const { body } = await loggedIn(t)
+    expect((await refresh(t, body.access_token!)).status).toBe(401)
+  })
+
+  it('keeps the refresh token when rotation is off', async () => {
+    const t = makeAuthApp({ useAuthCookie: false, rotateRefreshTokens: false })
+    const { body } = await loggedIn(t)
+    const next = await (await refresh(t, body.refresh_token!)).json()
+    expect(next.refresh_token).toBe(body.refresh_token)
+    expect((await refresh(t, body.refresh_token!)).status).toBe(200)
+  })
+
+  it('reads the refresh cookie, requires CSRF for it and resets the cookies', async () => {
+    const t = makeAuthApp()
+    const { cookies } = await loggedIn(t)
+    const jar = { 'auth-refresh-jwt': cookies['auth-refresh-jwt']!, csrftoken: cookies.csrftoken! }
+    const without = await post(t, '/api/auth/token/refresh', {}, { cookie: cookieHeader(jar) })
+    expect(without.status).toBe(403)
+    expect((await without.json()).code).toBe('csrf_failed')
+    const res = await post(t, '/api/auth/token/refresh', {}, { cookie: cookieHeader(jar), 'x-csrftoken': jar.csrftoken })
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body.refresh_token).toBe('')
+    const set = setCookies(res)
+    expect(set['auth-jwt']).toBe(body.access_token)
+    expect(set['auth-refresh-jwt']).not.toBe(jar['auth-refresh-jwt'])
+    expect(setCookieLine(res, 'auth-refresh-jwt')).toContain('HttpOnly')
+  })
+
+  it('is not there in token mode (404), nor is token/verify', async () => {
+    const t = makeAuthApp({ authType: 'token' })
+    expect((await post(t, '/api/auth/token/refresh', { refresh: 'x' })).status).toBe(404)
+    expect((await post(t, '/api/auth/token/verify', { token: 'x' })).status).toBe(404)
+  })
+})
