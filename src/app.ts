@@ -1,8 +1,11 @@
 // createApp(deps): the whole HTTP surface, composed from feature plugins. `main` serves it; tests call app.handle.
 import { Elysia } from 'elysia'
+import { authRoutes } from './auth/routes/index.ts'
+import { accountsRoutes } from './accounts/routes.ts'
 import type { ServerConfig } from './config/data-dir.ts'
 import type { Database } from './db/open.ts'
 import { httpConventions } from './http/conventions.ts'
+import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
 import type { Logger } from './http/logger.ts'
 import { routeMethods } from './http/routes.ts'
@@ -28,7 +31,10 @@ export function createApp(deps: Deps) {
         allowedMethods: (path) => routeMethods(table.routes, path),
       }),
     )
+    .use(corsPlugin(deps.config))
     .use(healthRoutes(deps))
+    .use(authRoutes(deps))
+    .use(accountsRoutes(deps))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes
