@@ -4,6 +4,7 @@ import { authRoutes } from './auth/routes/index.ts'
 import { accountsRoutes } from './accounts/routes.ts'
 import type { ServerConfig } from './config/data-dir.ts'
 import type { Database } from './db/open.ts'
+import { docsPlugin } from './docs/index.ts'
 import { httpConventions } from './http/conventions.ts'
 import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
@@ -34,6 +35,7 @@ export function createApp(deps: Deps) {
     .use(corsPlugin(deps.config))
     .use(healthRoutes(deps))
     .use(authRoutes(deps))
+    .use(docsPlugin(deps))
     .use(accountsRoutes(deps))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
