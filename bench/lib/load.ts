@@ -1,0 +1,65 @@
+// One measured load run with autocannon: a warm-up, then a bounded run at fixed connections while the
+// server's memory is sampled. Every non-2xx answer, socket error and timeout counts as an error.
+import type { Request, Result } from 'autocannon'
+import { rssSampler } from './servers.ts'
+
+export interface LoadSpec {
+  /** Base URL of the server, e.g. http://127.0.0.1:1234 */
+  readonly base: string
+  /** The request; `setupRequest`/`onResponse` may make each one different (fresh tokens, unique names). */
+  readonly request: Request
+}
+
+export interface LoadOptions {
+  readonly connections: number
+  readonly duration: number
+  readonly warmup: number
+  /** Server process whose VmRSS is sampled during the measured run. */
+  readonly pid?: number
+}
+
+export interface Measured {
+  /** Successful (2xx) responses per second. */
+  readonly rps: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly requests: number
+  readonly errors: number
+  readonly statusCodes: Record<string, number>
+  /** The first unexpected answer, to make a failing run explain itself. */
+  readonly firstError?: string
+  readonly peakRssMb?: number
+}
+
+async function once(spec: LoadSpec, connections: number, duration: number, firstError: { text?: string }): Promise<Result> {
+  const { default: autocannon } = await import('autocannon')
+  const inner = spec.request.onResponse
+  const request: Request = {
+    ...spec.request,
+    onResponse(status, body, context, headers) {
+      if ((status < 200 || status > 299) && !firstError.text) firstError.text = `${status} ${String(body).slice(0, 200)}`
+      inner?.(status, body, context, headers)
+    },
+  }
+  return autocannon({ url: spec.base, connections, duration, timeout: 10, requests: [request] })
+}
+
+export async function measure(spec: LoadSpec, opts: LoadOptions): Promise<Measured> {
+  const firstError: { text?: string } = {}
+  if (opts.warmup > 0) await once(spec, opts.connections, opts.warmup, {})
+  const sampler = opts.pid ? rssSampler(opts.pid) : null
+  const r = await once(spec, opts.connections, opts.duration, firstError)
+  const peakRssMb = sampler?.stop()
+  const statusCodes: Record<string, number> = {}
+  for (const [code, { count }] of Object.entries(r.statusCodeStats)) statusCodes[code] = count
+  return {
+    rps: r['2xx'] / r.duration,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    errors: r.non2xx + r.errors + r.timeouts,
+    statusCodes,
+    ...(firstError.text ? { firstError: firstError.text } : {}),
+    ...(peakRssMb !== undefined ? { peakRssMb } : {}),
+  }
+}

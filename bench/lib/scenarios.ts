@@ -1,0 +1,135 @@
+// The load scenarios against authkit: each prepares its credentials through the real API, then returns
+// the request autocannon repeats. A missing route makes the scenario "unavailable", never a crash.
+import type { Request } from 'autocannon'
+import { AUTH, cookieHeader, cookiesOf, expect, login, refreshTokenOf, stringField, Unavailable } from './api.ts'
+
+/** The account every authenticated scenario logs in as (created with `authkit users create --verified`). */
+export const BENCH_USER = { username: 'bench', email: 'bench@example.com', password: 'Bench-pass-7f3kQ!x' }
+
+export interface Scenario {
+  readonly id: string
+  readonly label: string
+  /** Which authkit instance it runs on. */
+  readonly instance: 'eddsa' | 'hs256' | 'token'
+  prepare(base: string, ctx: { connections: number }): Promise<Request>
+}
+
+const getUser = (headers: Record<string, string>): Request => ({ method: 'GET', path: `${AUTH}/user/`, headers })
+
+/** Checks once that the prepared request really gets 200 before loading it (a 404 means: not built yet). */
+async function probe(base: string, req: Request): Promise<Request> {
+  await expect(200, base, req.method ?? 'GET', req.path ?? '/', undefined, req.headers)
+  return req
+}
+
+async function inParallel<T>(n: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = []
+  let next = 0
+  const lane = async () => {
+    while (next < n) {
+      const i = next++
+      out[i] = await task(i)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(width, n) }, lane))
+  return out
+}
+
+const bearerUser = (id: string, label: string, instance: Scenario['instance']): Scenario => ({
+  id,
+  label,
+  instance,
+  async prepare(base) {
+    const a = await login(base, BENCH_USER.username, BENCH_USER.password)
+    return probe(base, getUser({ authorization: `Bearer ${stringField(a, 'access_token')}` }))
+  },
+})
+
+export const SCENARIOS: readonly Scenario[] = [
+  bearerUser('user-eddsa', 'GET user/ (Bearer JWT, EdDSA)', 'eddsa'),
+  bearerUser('user-hs256', 'GET user/ (Bearer JWT, HS256)', 'hs256'),
+  {
+    id: 'user-cookie',
+    label: 'GET user/ (auth cookie, EdDSA)',
+    instance: 'eddsa',
+    async prepare(base) {
+      const a = await login(base, BENCH_USER.username, BENCH_USER.password)
+      if (!a.cookies['auth-jwt']) throw new Unavailable('set-up failed: login set no auth-jwt cookie')
+      // Everything a browser would send back, refresh cookie and csrftoken included.
+      return probe(base, getUser({ cookie: cookieHeader(a.cookies) }))
+    },
+  },
+  {
+    id: 'user-token',
+    label: 'GET user/ (token mode, Authorization: Token)',
+    instance: 'token',
+    async prepare(base) {
+      const a = await login(base, BENCH_USER.username, BENCH_USER.password)
+      return probe(base, getUser({ authorization: `Token ${stringField(a, 'key')}` }))
+    },
+  },
+  {
+    id: 'refresh',
+    label: 'POST token/refresh/ (rotation on)',
+    instance: 'eddsa',
+    async prepare(base, { connections }) {
+      // Rotation makes every refresh token single-use, so each request presents the token the previous
+      // answer returned. A shared pool holds one live token per session; in-flight requests abandoned at
+      // the end of the warm-up lose theirs, hence twice the connections plus slack.
+      const pool = await inParallel(connections * 2 + 10, 8, async () =>
+        refreshTokenOf(await login(base, BENCH_USER.username, BENCH_USER.password)),
+      )
+      // Check the route exists and rotates before loading it.
+      const first = await expect(200, base, 'POST', `${AUTH}/token/refresh/`, { refresh: pool.pop() })
+      pool.push(refreshTokenOf(first))
+      return {
+        method: 'POST',
+        path: `${AUTH}/token/refresh/`,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ refresh: pool.pop() ?? 'pool-ran-dry' }) }),
+        onResponse(status, body, _ctx, headers) {
+          if (status !== 200) return
+          const setCookie = headers['set-cookie'] ?? []
+          const cookies = cookiesOf(Array.isArray(setCookie) ? setCookie : [setCookie])
+          pool.push(refreshTokenOf({ body: JSON.parse(body) as Record<string, unknown>, cookies }))
+        },
+      }
+    },
+  },
+  {
+    id: 'login',
+    label: 'POST login/ (correct password)',
+    instance: 'eddsa',
+    async prepare(base) {
+      await login(base, BENCH_USER.username, BENCH_USER.password)
+      return {
+        method: 'POST',
+        path: `${AUTH}/login/`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: BENCH_USER.username, password: BENCH_USER.password }),
+      }
+    },
+  },
+  {
+    id: 'registration',
+    label: 'POST registration/ (verification mandatory)',
+    instance: 'eddsa',
+    async prepare(base) {
+      let n = 0
+      const body = () => {
+        const name = `reg${++n}x${Date.now().toString(36)}`
+        // A password no validator objects to (length, common list, numeric, similarity to the name).
+        return JSON.stringify({ username: name, email: `${name}@example.com`, password1: 'Vq7!mZ2#pL9x-kite', password2: 'Vq7!mZ2#pL9x-kite' })
+      }
+      const check = await fetch(`${base}${AUTH}/registration/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body() })
+      if (check.status === 404) throw new Unavailable(`unavailable (404 from POST ${AUTH}/registration/)`)
+      if (check.status !== 201) throw new Unavailable(`set-up failed: registration answered ${check.status} ${(await check.text()).slice(0, 160)}`)
+      return {
+        method: 'POST',
+        path: `${AUTH}/registration/`,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: body() }),
+      }
+    },
+  },
+]

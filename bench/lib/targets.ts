@@ -1,0 +1,36 @@
+// The targets of issue 7, checked against one run's figures.
+import type { Measured } from './load.ts'
+import { isMeasured, type Row, type Verdict } from './report.ts'
+
+export interface Figures {
+  readonly rows: readonly Row[]
+  readonly hashRate: { verifyPerSec: number; hashPerSec: number } | null
+  readonly cold: { medianMs: number } | null
+  readonly idleRssMb: number | null
+}
+
+export function targets(f: Figures): Verdict[] {
+  const get = (id: string): Measured | null => {
+    const r = f.rows.find((row) => row.id === id)?.result
+    return r && isMeasured(r) ? r : null
+  }
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? (100 * a) / b : null)
+  const atLeast = (name: string, value: number | null, unit: string, min: number): Verdict => ({
+    name, value, unit, target: `>= ${min.toLocaleString('en-US')} ${unit}`, pass: value === null ? null : value >= min,
+  })
+  const atMost = (name: string, value: number | null, unit: string, max: number): Verdict => ({
+    name, value, unit, target: `<= ${max} ${unit}`, pass: value === null ? null : value <= max,
+  })
+  const measured = f.rows.filter((r) => isMeasured(r.result))
+  const errors = measured.reduce((sum, r) => sum + (r.result as Measured).errors, 0)
+  return [
+    atLeast('GET user/ (EdDSA, Bearer) / floor server', ratio(get('user-eddsa')?.rps, get('floor')?.rps), '%', 80),
+    atLeast('POST token/refresh/ (rotation on)', get('refresh')?.rps ?? null, 'req/s', 3500),
+    atLeast('POST login/ / argon2id verify rate alone', ratio(get('login')?.rps, f.hashRate?.verifyPerSec), '%', 90),
+    atLeast('POST registration/ / argon2id hash rate alone', ratio(get('registration')?.rps, f.hashRate?.hashPerSec), '%', 80),
+    atMost('cold start (exec to first 200 /healthz, median)', f.cold?.medianMs ?? null, 'ms', 60),
+    atMost('idle RSS', f.idleRssMb, 'MB', 60),
+    atMost('peak RSS under login load', get('login')?.peakRssMb ?? null, 'MB', 150),
+    { name: `errors under load (${measured.length} scenarios)`, value: measured.length ? errors : null, unit: '', target: '= 0', pass: measured.length ? errors === 0 : null },
+  ]
+}

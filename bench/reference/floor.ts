@@ -1,0 +1,64 @@
+// Reference server, the "floor": a bare Bun.serve that does what an authenticated "who am I" cannot avoid:
+// verify an EdDSA JWT with jose (key imported once) and one indexed bun:sqlite lookup (live session joined
+// to its user), then answer the user as JSON. authkit's GET user/ is compared against this.
+// Usage: bun bench/reference/floor.ts <port> <dataDir>; prints "READY <port> <token>" once listening.
+import { Database } from 'bun:sqlite'
+import { join } from 'node:path'
+import * as jose from 'jose'
+
+const port = Number(process.argv[2] ?? 0)
+const dir = process.argv[3]
+if (!dir) throw new Error('usage: floor.ts <port> <dataDir>')
+
+const db = new Database(join(dir, 'floor.db'), { create: true, strict: true })
+db.exec('PRAGMA journal_mode = WAL')
+db.exec('PRAGMA synchronous = NORMAL')
+db.exec(`CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, username TEXT NOT NULL, email TEXT NOT NULL,
+  first_name TEXT NOT NULL, last_name TEXT NOT NULL, is_active INTEGER NOT NULL) STRICT`)
+db.exec(`CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id),
+  expires_at INTEGER NOT NULL, revoked_at INTEGER) STRICT, WITHOUT ROWID`)
+
+// A realistic table size: lookups are B-tree descents, not a scan of a handful of rows.
+db.transaction(() => {
+  const addUser = db.query('INSERT OR IGNORE INTO users VALUES ($id, $u, $e, $f, $l, 1)')
+  const addSession = db.query('INSERT OR IGNORE INTO sessions VALUES ($id, $user, $exp, NULL)')
+  for (let i = 1; i <= 10_000; i++) {
+    addUser.run({ id: i, u: `user${i}`, e: `user${i}@example.com`, f: 'Bench', l: `User ${i}` })
+    addSession.run({ id: `session-${i}`, user: i, exp: Date.now() + 86_400_000 })
+  }
+})()
+
+const live = db.query<{ id: number; username: string; email: string; first_name: string; last_name: string }, { sid: string; now: number }>(
+  `SELECT u.id, u.username, u.email, u.first_name, u.last_name FROM sessions s JOIN users u ON u.id = s.user_id
+   WHERE s.id = $sid AND s.revoked_at IS NULL AND s.expires_at > $now AND u.is_active = 1`,
+)
+
+const { publicKey, privateKey } = await jose.generateKeyPair('EdDSA', { crv: 'Ed25519' })
+const token = await new jose.SignJWT({ sid: 'session-4242', token_type: 'access' })
+  .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' })
+  .setSubject('4242')
+  .setJti(crypto.randomUUID())
+  .setIssuedAt()
+  .setExpirationTime('1h')
+  .sign(privateKey)
+
+const unauthorized = () => Response.json({ detail: 'Token is invalid', code: 'token_not_valid' }, { status: 401 })
+
+const server = Bun.serve({
+  hostname: '127.0.0.1',
+  port,
+  async fetch(request) {
+    const header = request.headers.get('authorization')
+    if (!header?.startsWith('Bearer ')) return unauthorized()
+    let claims: jose.JWTPayload
+    try {
+      ;({ payload: claims } = await jose.jwtVerify(header.slice(7), publicKey, { algorithms: ['EdDSA'], typ: 'at+jwt' }))
+    } catch {
+      return unauthorized()
+    }
+    const user = typeof claims.sid === 'string' ? live.get({ sid: claims.sid, now: Date.now() }) : null
+    if (!user || String(user.id) !== claims.sub) return unauthorized()
+    return Response.json({ pk: user.id, username: user.username, email: user.email, first_name: user.first_name, last_name: user.last_name })
+  },
+})
+console.log(`READY ${server.port} ${token}`)

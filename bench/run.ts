@@ -1,0 +1,234 @@
+// `bun run bench`: builds dist/authkit, runs it on 127.0.0.1 next to two reference servers, drives each
+// with autocannon and prints a table, the ratios that matter and their targets; writes bench/results/latest.json.
+// Options: --duration S (6) --warmup S (2) --connections N (50) --cold-runs N (10) --only id,id
+//          --argon2-memory KiB --argon2-time N (default: the settings' defaults) --no-build --keep
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { SETTINGS } from '../src/config/settings.ts'
+import { Unavailable } from './lib/api.ts'
+import { measure } from './lib/load.ts'
+import { isMeasured, markdownTable, type Row, table, verdictLines } from './lib/report.ts'
+import { BENCH_USER, SCENARIOS, type Scenario } from './lib/scenarios.ts'
+import { memoryOf, type Running, startAuthkit, startReference, stopAll, waitHealthy, freePort } from './lib/servers.ts'
+import { targets } from './lib/targets.ts'
+
+const root = resolve(import.meta.dir, '..')
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+    'cold-runs': { type: 'string', default: '10' },
+    only: { type: 'string' },
+    'argon2-memory': { type: 'string', default: String(SETTINGS.argon2MemoryCost.default) },
+    'argon2-time': { type: 'string', default: String(SETTINGS.argon2TimeCost.default) },
+    'no-build': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+})
+const duration = Number(args.duration)
+const warmup = Number(args.warmup)
+const connections = Number(args.connections)
+const coldRuns = Number(args['cold-runs'])
+const argon2 = { memoryCost: Number(args['argon2-memory']), timeCost: Number(args['argon2-time']) }
+const only = args.only ? new Set(args.only.split(',')) : null
+const wanted = (id: string) => !only || only.has(id)
+
+const started = performance.now()
+const say = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}\n`)
+
+async function sh(cmd: string[]): Promise<void> {
+  const proc = Bun.spawn(cmd, { cwd: root, stdout: 'inherit', stderr: 'inherit' })
+  if ((await proc.exited) !== 0) throw new Error(`${cmd.join(' ')} failed`)
+}
+
+/** The environment of every server: the caller's, minus any AUTHKIT_* it happens to have, plus ours. */
+function envFor(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AUTHKIT_')) env[k] = v
+  return {
+    ...env,
+    AUTHKIT_ACCESS_LOG: 'false',
+    AUTHKIT_AUTH_COOKIE_SECURE: 'false', // plain http on loopback
+    AUTHKIT_ARGON2_MEMORY_COST: String(argon2.memoryCost),
+    AUTHKIT_ARGON2_TIME_COST: String(argon2.timeCost),
+    ...extra,
+  }
+}
+
+const INSTANCES: Record<Scenario['instance'], Record<string, string>> = {
+  eddsa: {},
+  hs256: { AUTHKIT_JWT_ALGORITHM: 'HS256' },
+  token: { AUTHKIT_AUTH_TYPE: 'token' },
+}
+
+function machine() {
+  let cpu = cpus()[0]?.model ?? 'unknown'
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu
+  } catch {
+    // not Linux: keep os.cpus()'s name
+  }
+  return { cpu, nproc: availableParallelism(), memGb: Math.round(totalmem() / 2 ** 30), bun: Bun.version, platform: `${process.platform}-${process.arch}` }
+}
+
+async function main() {
+  if (!existsSync(join(root, 'node_modules', 'autocannon'))) await sh([process.execPath, 'install', '--frozen-lockfile'])
+  if (!args['no-build']) {
+    say('building dist/authkit')
+    await sh([process.execPath, 'run', 'build'])
+  }
+  const binary = join(root, 'dist', 'authkit')
+  const work = mkdtempSync(join(tmpdir(), 'authkit-bench-'))
+  const dataDir = (name: string) => {
+    const d = join(work, name)
+    mkdirSync(d, { recursive: true, mode: 0o700 })
+    return d
+  }
+  const m = machine()
+  say(`${m.nproc} CPUs (${m.cpu}), Bun ${m.bun}; ${connections} connections, ${warmup}s warm-up + ${duration}s per scenario; argon2id m=${argon2.memoryCost} t=${argon2.timeCost}`)
+
+  const rows: Row[] = []
+  const record = (id: string, label: string, server: string, result: Row['result']) => {
+    rows.push({ id, label, server, result })
+    say(isMeasured(result) ? `${label}: ${Math.round(result.rps)} req/s, ${result.errors} errors${result.firstError ? ` (first: ${result.firstError})` : ''}` : `${label}: ${result.unavailable}`)
+  }
+  const load = (base: string, request: Parameters<typeof measure>[0]['request'], pid?: number) =>
+    measure({ base, request }, { connections, duration, warmup, ...(pid ? { pid } : {}) })
+
+  // The hash alone, first, with nothing else running; as many in flight as login gets connections.
+  let hashRate: { verifyPerSec: number; hashPerSec: number } | null = null
+  if (wanted('hash')) {
+    say('argon2id verify and hash rate alone')
+    const proc = Bun.spawn([process.execPath, join(import.meta.dir, 'hash-rate.ts'), String(argon2.memoryCost), String(argon2.timeCost), String(connections), String(Math.min(duration, 5))], { stdout: 'pipe', stderr: 'inherit' })
+    hashRate = JSON.parse(await new Response(proc.stdout).text()) as { verifyPerSec: number; hashPerSec: number }
+    say(`argon2id: ${hashRate.verifyPerSec.toFixed(1)} verifies/s, ${hashRate.hashPerSec.toFixed(1)} hashes/s`)
+  }
+
+  const binaryBytes = statSync(binary).size
+
+  // Cold start: exec to the first 200 from /healthz. The first start also creates the database.
+  let cold: { firstStartMs: number; medianMs: number; runsMs: number[] } | null = null
+  if (wanted('cold')) {
+    const dir = dataDir('cold')
+    const runs: number[] = []
+    for (let i = 0; i <= coldRuns; i++) {
+      const port = freePort()
+      const base = `http://127.0.0.1:${port}`
+      const t = performance.now()
+      const proc = Bun.spawn([binary, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dir], { env: envFor(), cwd: work, stdout: 'ignore', stderr: 'inherit' })
+      runs.push(await waitHealthy(proc, base, t))
+      proc.kill('SIGTERM')
+      await proc.exited
+    }
+    const [first, ...rest] = runs
+    const sorted = [...rest].sort((a, b) => a - b)
+    const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2
+    cold = { firstStartMs: first!, medianMs: median, runsMs: rest }
+    say(`cold start: median ${median.toFixed(1)} ms of ${rest.length} (first start, creating the database: ${first!.toFixed(1)} ms)`)
+  }
+
+  const references: { id: string; label: string; script: string; args: string[] }[] = [
+    { id: 'hello', label: 'GET / hello-world', script: 'hello.ts', args: [] },
+    { id: 'floor', label: 'GET user (EdDSA verify + 1 SQLite lookup)', script: 'floor.ts', args: [dataDir('floor')] },
+  ]
+  for (const ref of references) {
+    if (!wanted(ref.id)) continue
+    const server = await startReference({ name: ref.id, script: join(import.meta.dir, 'reference', ref.script), args: ref.args, env: envFor() })
+    try {
+      const token = server.extra[0]
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
+      record(ref.id, ref.label, `bare Bun.serve (${ref.id})`, await load(server.base, { method: 'GET', path: '/', headers }, server.pid))
+    } finally {
+      await server.stop()
+    }
+  }
+
+  // authkit: one instance per configuration, each on its own data directory, stopped after its scenarios.
+  let idleRssMb: number | null = null
+  for (const [instance, extra] of Object.entries(INSTANCES) as [Scenario['instance'], Record<string, string>][]) {
+    const scenarios = SCENARIOS.filter((s) => s.instance === instance && wanted(s.id))
+    if (scenarios.length === 0 && !(instance === 'eddsa' && wanted('idle'))) continue
+    const dir = dataDir(instance)
+    const env = envFor(extra)
+    const create = Bun.spawn(
+      [binary, 'users', 'create', '--username', BENCH_USER.username, '--email', BENCH_USER.email, '--password-stdin', '--verified', '--data', dir],
+      { env, cwd: work, stdin: new Blob([BENCH_USER.password]), stdout: 'ignore', stderr: 'pipe' },
+    )
+    if ((await create.exited) !== 0) throw new Error(`authkit users create failed: ${await new Response(create.stderr).text()}`)
+    const server: Running = await startAuthkit({ name: `authkit-${instance}`, binary, dataDir: dir, env })
+    try {
+      if (instance === 'eddsa') {
+        await Bun.sleep(1000) // let start-up garbage settle before calling it idle
+        idleRssMb = memoryOf(server.pid)?.rssMb ?? null
+        say(`idle RSS after start: ${idleRssMb?.toFixed(1)} MB`)
+      }
+      for (const s of scenarios) {
+        let result: Row['result']
+        try {
+          const request = await s.prepare(server.base, { connections })
+          result = await load(server.base, request, server.pid)
+        } catch (e) {
+          if (!(e instanceof Unavailable)) throw e
+          result = { unavailable: e.message }
+        }
+        record(s.id, s.label, `authkit (${instance === 'token' ? 'token mode' : instance === 'hs256' ? 'HS256' : 'EdDSA'})`, result)
+      }
+    } finally {
+      await server.stop()
+    }
+  }
+
+  const verdicts = targets({ rows, hashRate, cold, idleRssMb })
+  const elapsedSec = (performance.now() - started) / 1000
+  const report = {
+    date: new Date().toISOString(),
+    command: `bun run bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: m,
+    settings: { connections, durationSec: duration, warmupSec: warmup, argon2, loadGenerator: 'autocannon (in-process, Bun)' },
+    binary: { path: 'dist/authkit', bytes: binaryBytes },
+    coldStart: cold,
+    idleRssMb,
+    hashRate,
+    scenarios: rows,
+    verdicts,
+    elapsedSec,
+  }
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true })
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
+
+  const out = [
+    '',
+    `authkit benchmark  ${report.date}  ${m.nproc} x ${m.cpu}, Bun ${m.bun}`,
+    `${connections} connections, ${warmup}s warm-up + ${duration}s each, argon2id m=${argon2.memoryCost} KiB t=${argon2.timeCost}, all on 127.0.0.1`,
+    '',
+    table(rows),
+    '',
+    `binary dist/authkit: ${(binaryBytes / 2 ** 20).toFixed(1)} MB` +
+      (cold ? `; cold start median ${cold.medianMs.toFixed(1)} ms (first start ${cold.firstStartMs.toFixed(1)} ms)` : '') +
+      (idleRssMb !== null ? `; idle RSS ${idleRssMb.toFixed(1)} MB` : ''),
+    hashRate ? `argon2id alone (${connections} in flight): ${hashRate.verifyPerSec.toFixed(1)} verifies/s, ${hashRate.hashPerSec.toFixed(1)} hashes/s` : '',
+    '',
+    verdictLines(verdicts),
+    '',
+    `results: bench/results/latest.json  (${elapsedSec.toFixed(0)} s)`,
+    '',
+  ]
+  process.stdout.write(out.join('\n'))
+  if (process.env.BENCH_MARKDOWN) process.stdout.write(`\n${markdownTable(rows)}\n`)
+  if (!args.keep) rmSync(work, { recursive: true, force: true })
+  else say(`kept ${work}`)
+}
+
+process.on('SIGINT', () => {
+  void stopAll().then(() => process.exit(130))
+})
+try {
+  await main()
+} catch (e) {
+  await stopAll()
+  process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`)
+  process.exit(1)
+}
