@@ -49,3 +49,17 @@ export const userRow = (t: TestApp, username = 'ann') =>
       'SELECT * FROM users WHERE username = $u',
     )
     .get({ u: username })
+
+/** Logs in through the real POST login/ and returns an Authorization header for the new session. */
+export async function login(t: TestApp, username = 'ann', password = GOOD_PASSWORD): Promise<{ authorization: string }> {
+  const res = await t.req('/api/auth/login/', { method: 'POST', json: { username, password } })
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`)
+  const body = (await res.json()) as { access_token?: string; key?: string }
+  return { authorization: body.access_token ? `Bearer ${body.access_token}` : `Token ${body.key}` }
+}
+
+/** Registers and verifies `ann` (or `fields`), then logs her in. */
+export async function registeredAndLoggedIn(t: TestApp, fields: Record<string, unknown> = {}) {
+  await verify(t, await registerAndGetKey(t, fields))
+  return login(t, (fields.username as string | undefined) ?? 'ann', (fields.password1 as string | undefined) ?? GOOD_PASSWORD)
+}
