@@ -2,6 +2,7 @@
 // with autocannon and prints a table, the ratios that matter and their targets; writes bench/results/latest.json.
 // Options: --duration S (6) --warmup S (2) --connections N (50) --cold-runs N (10) --only id,id
 //          --argon2-memory KiB --argon2-time N (default: the settings' defaults) --no-build --keep
+//          --binary PATH (an authkit executable to measure instead of building dist/authkit)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     'argon2-memory': { type: 'string', default: String(SETTINGS.argon2MemoryCost.default) },
     'argon2-time': { type: 'string', default: String(SETTINGS.argon2TimeCost.default) },
     'no-build': { type: 'boolean', default: false },
+    binary: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
 })
@@ -76,11 +78,11 @@ function machine() {
 
 async function main() {
   if (!existsSync(join(root, 'node_modules', 'autocannon'))) await sh([process.execPath, 'install', '--frozen-lockfile'])
-  if (!args['no-build']) {
+  if (!args['no-build'] && !args.binary) {
     say('building dist/authkit')
     await sh([process.execPath, 'run', 'build'])
   }
-  const binary = join(root, 'dist', 'authkit')
+  const binary = args.binary ? resolve(args.binary) : join(root, 'dist', 'authkit')
   const work = mkdtempSync(join(tmpdir(), 'authkit-bench-'))
   const dataDir = (name: string) => {
     const d = join(work, name)

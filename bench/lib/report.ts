@@ -25,16 +25,17 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)))
   return cells
-    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : i === r.length - 1 && c.startsWith(' ') ? c : c.padStart(widths[i]!))).join('  ').trimEnd())
     .join('\n')
 }
 
 export function table(rows: readonly Row[]): string {
-  const head = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB']
+  const head = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', '']
   const body = rows.map((r) => {
-    if (!isMeasured(r.result)) return [r.label, r.server, r.result.unavailable, '', '', '', '']
+    if (!isMeasured(r.result)) return [r.label, r.server, '-', '-', '-', '-', '-', `  ${r.result.unavailable}`]
     const m = r.result
-    return [r.label, r.server, fmt(m.rps), fmt(m.p50Ms, 1), fmt(m.p99Ms, 1), fmt(m.errors), m.peakRssMb === undefined ? '' : fmt(m.peakRssMb, 1)]
+    const note = m.firstError ? `  first error: ${m.firstError.slice(0, 80)}` : ''
+    return [r.label, r.server, fmt(m.rps), fmt(m.p50Ms, 1), fmt(m.p99Ms, 1), fmt(m.errors), m.peakRssMb === undefined ? '' : fmt(m.peakRssMb, 1), note]
   })
   return pad([head, ...body])
 }
