@@ -2,6 +2,7 @@
 import type { LoadedConfig } from '../config/load.ts'
 import type { FlagSpec } from './args.ts'
 import { configCommand } from './config.ts'
+import { keysRotateCommand } from './keys.ts'
 import { outboxListCommand } from './outbox.ts'
 import { serveCommand } from './serve.ts'
 import { usersCreateCommand } from './users.ts'
@@ -30,4 +31,4 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>
 }
 
-export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand]

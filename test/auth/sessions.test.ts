@@ -1,10 +1,29 @@
 // Server-side sessions: revoking them (the seam password change and reset use) stops their tokens at once.
 import { describe, expect, it } from 'bun:test'
 import { revokeUserSessions } from '../../src/auth/sessions.ts'
-import { bearer, createUser, makeAuthApp, mintAccessToken } from './helpers.ts'
+import { PASSWORD, bearer, createUser, login, makeAuthApp, mintAccessToken, post } from './helpers.ts'
 
 describe('sessions', () => {
   it('password change revokes the other sessions but not the current one', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    await createUser(t)
+    const current = await (await login(t)).json()
+    const other = await (await login(t)).json()
+    const newPassword = 'a brand new passphrase 2026'
+    const res = await post(
+      t,
+      '/api/auth/password/change/',
+      { old_password: PASSWORD, new_password1: newPassword, new_password2: newPassword },
+      bearer(current.access_token),
+    )
+    expect(res.status).toBe(200)
+    expect((await t.req('/probe', { headers: bearer(current.access_token) })).status).toBe(200)
+    expect((await post(t, '/api/auth/token/refresh', { refresh: current.refresh_token })).status).toBe(200)
+    expect((await t.req('/probe', { headers: bearer(other.access_token) })).status).toBe(401)
+    expect((await post(t, '/api/auth/token/refresh', { refresh: other.refresh_token })).status).toBe(401)
+  })
+
+  it('revokeUserSessions with `except` keeps only that session', async () => {
     const t = makeAuthApp()
     const id = await createUser(t)
     const current = await mintAccessToken(t, id)

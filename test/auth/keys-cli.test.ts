@@ -1,0 +1,57 @@
+// `authkit keys rotate` against a real data directory.
+import { afterEach, describe, expect, it } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CliIO } from '../../src/cli/commands.ts'
+import { runCli } from '../../src/cli/index.ts'
+import { dbPath, openDatabase } from '../../src/db/open.ts'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+function cli(env: Record<string, string> = {}) {
+  const cwd = mkdtempSync(join(tmpdir(), 'authkit-keys-'))
+  dirs.push(cwd)
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIO = { env, cwd, stdout: (s) => out.push(s), stderr: (s) => err.push(s), stdin: async () => '' }
+  return { data: join(cwd, 'data'), run: (...argv: string[]) => runCli(argv, io), out: () => out.join(''), err: () => err.join('') }
+}
+
+const keys = (data: string) => {
+  const db = openDatabase(dbPath(data))
+  try {
+    return db.query('SELECT kid, alg, retired_at FROM signing_keys ORDER BY created_at').all() as { kid: string; alg: string; retired_at: number | null }[]
+  } finally {
+    db.close()
+  }
+}
+
+describe('authkit keys rotate', () => {
+  it('adds a signing key and retires, but keeps, the previous one', async () => {
+    const c = cli()
+    expect(await c.run('keys', 'rotate', '--data', c.data)).toBe(0)
+    expect(await c.run('keys', 'rotate', '--data', c.data)).toBe(0)
+    const rows = keys(c.data)
+    expect(rows).toHaveLength(2)
+    expect(rows.every((r) => r.alg === 'EdDSA')).toBe(true)
+    expect(rows[0]!.retired_at).not.toBeNull()
+    expect(rows[1]!.retired_at).toBeNull()
+    expect(c.out()).toContain(rows[1]!.kid)
+  })
+
+  it('uses the configured algorithm', async () => {
+    const c = cli({ AUTHKIT_JWT_ALGORITHM: 'ES256' })
+    expect(await c.run('keys', 'rotate', '--data', c.data)).toBe(0)
+    expect(keys(c.data).map((r) => r.alg)).toEqual(['ES256'])
+  })
+
+  it('explains that HS256 has no key pair to rotate', async () => {
+    const c = cli({ AUTHKIT_JWT_ALGORITHM: 'HS256' })
+    expect(await c.run('keys', 'rotate', '--data', c.data)).toBe(1)
+    expect(c.err()).toContain('SECRET_KEY')
+  })
+})
