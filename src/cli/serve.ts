@@ -4,6 +4,7 @@ import { settingWarnings } from '../config/warnings.ts'
 import { consoleLogger } from '../http/logger.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
+import { startMailDelivery } from '../mail/delivery.ts'
 import type { Command } from './commands.ts'
 import { openData } from './open.ts'
 
@@ -32,11 +33,13 @@ export const serveCommand: Command = {
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     const base = `http://${shownHost}:${server.port}`
     log.info(`authkit listening on ${base} (data in ${config.dataDir})`)
+    const mail = startMailDelivery({ config, db, clock: systemClock, log })
     if (config.debug) log.info(`DEBUG is on: testing UI at ${base}/api/auth/ui/ , API docs at ${base}/api/docs/`)
 
     const signal = await (io.stopSignal ?? signalled())
     log.info(`${signal}: finishing in-flight requests`)
     await server.stop() // stops accepting; resolves once in-flight requests are answered
+    await mail?.stop() // the message being sent is finished; the rest waits in the outbox for the next start
     db.exec('PRAGMA optimize')
     db.close()
     log.info('stopped')
