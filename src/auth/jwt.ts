@@ -34,8 +34,15 @@ export interface JwtConfig {
   readonly jwtAudience: string | null
 }
 
+/** Access tokens whose signature and claims were already checked; bounded, oldest dropped first. */
+const VERIFIED_CACHE_SIZE = 10_000
+
 export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Clock }) {
   const { keys, config, clock } = deps
+  // A signature check costs ~100 µs and a client sends the same access token many times. Whether a
+  // given string is correctly signed never changes, so the result is remembered per exact token;
+  // expiry is re-checked on every hit, and revocation is never cached (the caller checks the session).
+  const verified = new Map<string, TokenClaims>()
 
   return {
     /** Signs a token; times are unix ms and are written as whole seconds. */
@@ -62,6 +69,11 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
 
     /** Verifies signature (pinned algorithm), typ, token type, expiry and iss/aud; throws TokenRejected. */
     async verify(token: string, type: TokenType): Promise<TokenClaims> {
+      const known = type === 'access' ? verified.get(token) : undefined
+      if (known) {
+        if (known.exp * 1000 <= clock.now()) throw new TokenRejected('expired')
+        return known
+      }
       let payload: jose.JWTPayload
       try {
         const result = await jose.jwtVerify(
@@ -93,7 +105,12 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
       ) {
         throw new TokenRejected('invalid')
       }
-      return payload as unknown as TokenClaims
+      const claims = payload as unknown as TokenClaims
+      if (type === 'access') {
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!)
+        verified.set(token, claims)
+      }
+      return claims
     },
   }
 }

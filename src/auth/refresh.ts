@@ -4,6 +4,7 @@
 // the whole session is revoked, which kills every access and refresh token of that login.
 import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/open.ts'
+import type { Logger } from '../http/logger.ts'
 import type { Clock } from '../lib/clock.ts'
 import { randomToken } from '../lib/crypto.ts'
 import { tokenNotValid } from './errors.ts'
@@ -23,7 +24,14 @@ type Outcome =
 /** Longest chain of rotations followed to find the current token in the grace window. */
 const MAX_CHAIN = 32
 
-export function createRefresher(deps: { db: Database; config: RefreshConfig; clock: Clock; jwt: Jwt; issuer: Issuer }) {
+export function createRefresher(deps: {
+  db: Database
+  config: RefreshConfig
+  clock: Clock
+  jwt: Jwt
+  issuer: Issuer
+  log?: Logger
+}) {
   const { db, config, clock, jwt, issuer } = deps
   const sessions = createSessionsRepo(db)
   const tokens = createRefreshRepo(db)
@@ -93,6 +101,10 @@ export function createRefresher(deps: { db: Database; config: RefreshConfig; clo
     async refresh(token: string, claims: TokenClaims): Promise<JwtPair & { sessionId: string }> {
       const now = clock.now()
       const outcome = decide.immediate(claims, now)
+      if (outcome.kind === 'reuse') {
+        // Someone replayed a used refresh token: either a thief or the victim is now locked out of this login.
+        deps.log?.warn(`refresh token reuse detected for user ${claims.sub}: session revoked`)
+      }
       if (outcome.kind === 'invalid' || outcome.kind === 'reuse') throw tokenNotValid('Token is invalid')
       const userId = Number(claims.sub)
       const access = await issuer.accessToken(userId, claims.sid, now)

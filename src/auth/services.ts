@@ -2,6 +2,7 @@
 // Deps and shared by the `auth` macro and the auth routes so they use the same key cache.
 import type { ServerConfig } from '../config/data-dir.ts'
 import type { Database } from '../db/open.ts'
+import type { Logger } from '../http/logger.ts'
 import type { Clock } from '../lib/clock.ts'
 import { createAuthenticator } from './authenticate.ts'
 import { createCredentialChecker } from './credentials.ts'
@@ -15,6 +16,8 @@ export interface AuthDeps {
   readonly config: ServerConfig
   readonly db: Database
   readonly clock: Clock
+  /** Where security events (a replayed refresh token) are reported; optional for tools and tests. */
+  readonly log?: Logger
 }
 
 const built = new WeakMap<AuthDeps, ReturnType<typeof build>>()

@@ -11,8 +11,8 @@ import { type TestApp, makeTestApp } from '../helpers/app.ts'
 export const PASSWORD = 'correct horse battery staple'
 
 /** A test app plus `/probe`: GET and POST, both `auth: true`, answering who was authenticated and how. */
-export function makeAuthApp(overrides: Partial<Config> = {}): TestApp {
-  const t = makeTestApp(overrides)
+export function makeAuthApp(overrides: Partial<Config> = {}, opts: Parameters<typeof makeTestApp>[1] = {}): TestApp {
+  const t = makeTestApp(overrides, opts)
   const counter = { posts: 0 }
   t.app.use(
     new Elysia({ name: 'probe' })

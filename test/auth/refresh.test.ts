@@ -1,5 +1,6 @@
 // POST token/refresh/: rotation, reuse detection and the grace window for concurrent refreshes.
 import { describe, expect, it } from 'bun:test'
+import { memoryLogger } from '../../src/http/logger.ts'
 import { bearer, cookieHeader, loggedIn, makeAuthApp, post, setCookieLine, setCookies } from './helpers.ts'
 
 const refresh = (t: ReturnType<typeof makeAuthApp>, token: string) => post(t, '/api/auth/token/refresh/', { refresh: token })
@@ -20,7 +21,8 @@ describe('token refresh', () => {
   })
 
   it('a replayed rotated refresh token revokes the session', async () => {
-    const t = makeAuthApp({ useAuthCookie: false, refreshTokenReuseInterval: 10 })
+    const log = memoryLogger()
+    const t = makeAuthApp({ useAuthCookie: false, refreshTokenReuseInterval: 10 }, { log })
     const { body } = await loggedIn(t)
     const next = await (await refresh(t, body.refresh_token!)).json()
     t.clock.advance(11)
@@ -31,6 +33,7 @@ describe('token refresh', () => {
     expect((await refresh(t, next.refresh_token)).status).toBe(401)
     expect((await t.req('/probe', { headers: bearer(next.access_token) })).status).toBe(401)
     expect((await t.req('/probe', { headers: bearer(body.access_token!) })).status).toBe(401)
+    expect(log.lines).toEqual(['warning: refresh token reuse detected for user 1: session revoked'])
   })
 
   it('a concurrent refresh inside the grace window does not', async () => {

@@ -69,6 +69,7 @@ describe('access token validation', () => {
 
   it('refuses an expired token', async () => {
     const { t, access } = await setup()
+    expect((await t.req('/probe', { headers: bearer(access) })).status).toBe(200) // verified (and remembered) once
     t.clock.advance(301)
     await expectRefused(t, access)
     expect(await (await post(t, '/api/auth/token/verify', { token: access })).json()).toEqual({
@@ -79,6 +80,7 @@ describe('access token validation', () => {
 
   it('refuses a token of a revoked session', async () => {
     const { t, access, claims } = await setup()
+    expect((await t.req('/probe', { headers: bearer(access) })).status).toBe(200)
     revokeSession(t.deps.db, claims.sid as string, { now: t.clock.now(), reason: 'admin' })
     await expectRefused(t, access)
   })

@@ -37,6 +37,7 @@ export const tokenRoutes = (deps: AuthDeps) => {
               ? ' and a new refresh token. The old refresh token is used up: presented again after the grace window it revokes the whole session.'
               : '.'),
           responses: { 200: RefreshResponse },
+          errors: [401, 403],
         }),
       },
     )
@@ -54,6 +55,7 @@ export const tokenRoutes = (deps: AuthDeps) => {
           summary: 'Verify a token',
           description: 'Answers `{}` when the token (access or refresh) is valid, unexpired and its session is live; 401 `token_not_valid` otherwise.',
           responses: { 200: VerifyResponse },
+          errors: [401],
         }),
       },
     )
