@@ -1,5 +1,5 @@
 // A page of the app in happy-dom with htmx and the UI's ui.js running, its requests routed into
-// app.handle (no port) with a cookie jar. Tied to happy-dom 21 and htmx 2.0.x (see the three shims).
+// app.handle (no port) with a cookie jar. Tied to happy-dom 21 and htmx 2.0.x (see the shims below).
 import { Window } from 'happy-dom'
 
 interface Handle {
@@ -64,6 +64,8 @@ export interface Page {
   settle(): Promise<void>
   /** Sets an input's value (by CSS selector). */
   fill(selector: string, value: string): void
+  /** What the page's scripts printed to the console (htmx logs its errors there). */
+  consoleOutput(): string
   /** Clicks an element (by CSS selector) and settles. */
   click(selector: string): Promise<void>
   close(): Promise<void>
@@ -134,15 +136,16 @@ export async function openPage(app: Handle, path: string, opts: { jar?: CookieJa
   }
   w.eval(htmxSrc)
   w.eval(uiSrc)
-  ;(w.htmx as { process(el: unknown): void }).process(window.document.body)
+  // As in a browser, DOMContentLoaded comes after the deferred scripts: htmx then reads its <meta> config,
+  // processes the body and attaches the `htmx.on` listeners (document.write already went past that point).
+  window.document.dispatchEvent(new window.Event('DOMContentLoaded'))
 
   const settle = async () => {
-    // Twice: a finished API call triggers `authkit:changed`, whose fragment requests start afterwards.
-    for (let i = 0; i < 2; i++) {
+    // Until quiet: a finished API call triggers `authkit:changed`, whose fragment requests start afterwards.
+    for (let i = 0; i < 3; i++) {
       await window.happyDOM.waitUntilComplete()
-      await Bun.sleep(25)
+      await new Promise((resolve) => setTimeout(resolve, 0))
     }
-    await window.happyDOM.waitUntilComplete()
   }
   const doc = window.document
   return {
@@ -156,6 +159,7 @@ export async function openPage(app: Handle, path: string, opts: { jar?: CookieJa
       if (!input) throw new Error(`no element matches ${selector}`)
       input.value = value
     },
+    consoleOutput: () => window.happyDOM.virtualConsolePrinter.readAsString(),
     async click(selector) {
       const el = doc.querySelector(selector) as unknown as { click(): void } | null
       if (!el) throw new Error(`no element matches ${selector}`)
