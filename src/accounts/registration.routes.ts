@@ -45,6 +45,7 @@ export const registrationRoutes = (accounts: Accounts) =>
             'Uses the `key` from a verification e-mail. Keys are single-use and expire after EMAIL_CONFIRMATION_EXPIRE; ' +
             'an unknown, expired or used key is 404. For an e-mail change, the account switches to the new address now.',
           responses: { 200: Detail },
+          errors: [404],
         }),
       },
     )
