@@ -85,7 +85,8 @@ export function operationSecurity(
     seen.add(key)
     out.push(Object.fromEntries(names.map((n) => [n, requirement[n] ?? []])))
   }
-  return out
+  // Only "anonymous" is left (the refresh cookie of a server without cookies): plainly public.
+  return out.every((r) => Object.keys(r).length === 0) ? [] : out
 }
 
 /** Credentials are required: some way in is listed and none of them is "anonymous" (`{}`). */

@@ -30,6 +30,11 @@ export interface OpSpec {
    * for an unknown key, 429 when throttled, 401 from a route that checks a token in its body.
    */
   errors?: ErrorStatus[]
+  /**
+   * Also reads a refresh token from the refresh cookie (JWT mode with USE_AUTH_COOKIE), which then needs
+   * the CSRF header: token/refresh/ and logout/.
+   */
+  refreshCookie?: boolean
 }
 
 /** The error statuses of API.md §1, each documented once under `components.responses`. */
@@ -94,6 +99,8 @@ export const errorResponseRef = (status: ErrorStatus) => ({ $ref: `#/components/
 export function op(spec: OpSpec) {
   // Every way in; src/docs keeps those the settings enable (`Token` only in token mode, cookies only with USE_AUTH_COOKIE).
   const security: Record<string, string[]>[] = spec.authenticated ? [{ bearer: [] }, { token: [] }, { cookie: [], csrf: [] }] : []
+  // `{}` first: without the cookie, the route still works (refresh token in the body).
+  if (spec.refreshCookie) security.push(...(spec.authenticated ? [] : [{}]), { refreshCookie: [], csrf: [] })
   return {
     detail: {
       operationId: spec.operationId,

@@ -41,6 +41,9 @@ function sampleApp() {
       query: z.object({ limit: z.coerce.number().int().default(20), q: z.string() }),
       ...op({ operationId: 'widgets_list', tags: ['accounts'], summary: 'List', description: 'Test route.', authenticated: true, responses: { 200: z.array(Widget) } }),
     })
+    .post('/renew/', () => ({ detail: 'ok' }), {
+      ...op({ operationId: 'renew_create', tags: ['token'], summary: 'Renew', description: 'Test route.', refreshCookie: true, responses: { 200: Detail } }),
+    })
     .get('/.well-known/thing.json', () => ({}))
     .get('/secret-page', () => 'html', { detail: { hide: true } })
     .options('/widgets/', () => '')
@@ -56,7 +59,12 @@ describe('the document generator', () => {
 
   it('lists visible routes under DRF paths (trailing slash, {param}) and leaves hidden and OPTIONS routes out', () => {
     const doc = build()
-    expect(Object.keys(doc.paths)).toEqual(['/api/auth/.well-known/thing.json', '/api/auth/widgets/', '/api/auth/widgets/{id}/'])
+    expect(Object.keys(doc.paths)).toEqual([
+      '/api/auth/.well-known/thing.json',
+      '/api/auth/renew/',
+      '/api/auth/widgets/',
+      '/api/auth/widgets/{id}/',
+    ])
     expect(Object.keys(doc.paths['/api/auth/widgets/']!)).toEqual(['post', 'get'])
     expect(documentedPath('/api/auth/user')).toBe('/api/auth/user/')
     expect(documentedPath('/.well-known/jwks.json')).toBe('/.well-known/jwks.json')
@@ -147,6 +155,15 @@ describe('the document generator', () => {
     const headerOnly = build({ useAuthCookie: false })
     expect(security(headerOnly, 'patch', '/api/auth/widgets/{id}/')).toEqual([{ bearer: [] }])
     expect(Object.keys((headerOnly.paths['/api/auth/widgets/{id}/']!.patch as { responses: Json }).responses)).not.toContain('403')
+  })
+
+  it('a route that reads the refresh cookie lists it (with CSRF) as an optional way in, where cookies exist', () => {
+    const security = (doc: ReturnType<typeof build>) => (doc.paths['/api/auth/renew/']!.post as Json).security
+    expect(security(build())).toEqual([{}, { refreshCookie: [], csrf: [] }])
+    expect(security(build({ useAuthCookie: false }))).toEqual([])
+    expect(security(build({ authType: 'token' }))).toEqual([])
+    // Optional credentials: no generic 401 for it.
+    expect(Object.keys((build().paths['/api/auth/renew/']!.post as { responses: Json }).responses)).not.toContain('401')
   })
 
   it('the plugin documents routes registered after it, on the first request and after more are added', async () => {
