@@ -75,17 +75,22 @@ export class BodyValidator {
     const documented = op.responses[String(res.status)]
     if (!documented) return [`status ${res.status} is not documented (body ${text.slice(0, 200)})`]
     const response = deref<Json>(this.doc, documented)
+    const problems: string[] = []
+    for (const header of Object.keys((response.headers ?? {}) as Json)) {
+      if (!res.headers.has(header)) problems.push(`status ${res.status} lacks the documented ${header} header`)
+    }
     const content = response.content as Record<string, { schema: unknown }> | undefined
-    if (!content) return text.length ? [`status ${res.status} is documented without a body but has one`] : []
+    if (!content) return text.length ? [...problems, `status ${res.status} is documented without a body but has one`] : problems
     const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim()
-    if (!content[type]) return [`status ${res.status} answered ${type || 'no content-type'}, documented ${Object.keys(content)}`]
+    if (!content[type]) return [...problems, `status ${res.status} answered ${type || 'no content-type'}, documented ${Object.keys(content)}`]
     let body: unknown
     try {
       body = JSON.parse(text)
     } catch {
-      return [`status ${res.status}: body is not JSON: ${text.slice(0, 200)}`]
+      return [...problems, `status ${res.status}: body is not JSON: ${text.slice(0, 200)}`]
     }
     const problem = this.check(content[type]!.schema, body)
-    return problem ? [`status ${res.status}: ${problem}; body ${text.slice(0, 300)}`] : []
+    if (problem) problems.push(`status ${res.status}: ${problem}; body ${text.slice(0, 300)}`)
+    return problems
   }
 }

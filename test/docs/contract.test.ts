@@ -1,0 +1,293 @@
+// The contract test: every operation the document lists is called (a valid request built from its
+// schemas for a logged-in test user, and the bad requests of API.md §1), and every answer must have a
+// documented status, the documented headers, and a body that fits the documented schema.
+import { describe, expect, it } from 'bun:test'
+import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
+import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import type { Config } from '../../src/config/settings.ts'
+import type { TestApp } from '../helpers/app.ts'
+import { BodyValidator, deref, type Json, type Operation, appAndDocument, operations } from './support.ts'
+
+/**
+ * Operations whose valid request needs a secret only an e-mail carries; the contract test sends its
+ * best guess and checks that the (documented) refusal is what comes back.
+ */
+const NEEDS_EMAILED_SECRET: Record<string, string> = {
+  registration_verify_email_create: 'the key from the verification e-mail',
+  password_reset_confirm_create: 'uid and token from the reset e-mail',
+}
+
+const SETUPS: [string, Partial<Config>][] = [
+  ['JWT with cookies', {}],
+  ['JWT, header only', { useAuthCookie: false }],
+  ['token mode', { authType: 'token' }],
+]
+
+const UNSAFE = new Set(['post', 'put', 'patch', 'delete'])
+/** Body fields that carry a token or key: a client may send a wrong one. */
+const SECRET_FIELDS = ['refresh', 'token', 'key', 'uid']
+const ORIGIN = 'http://localhost'
+
+interface Identity {
+  username: string
+  email: string
+  password: string
+}
+
+/** What a logged-in client holds: its header credential, its cookies and the CSRF token. */
+interface Session {
+  authorization?: string
+  access?: string
+  refresh?: string
+  cookies: Map<string, string>
+}
+
+let counter = 0
+const identity = (): Identity => {
+  counter++
+  return { username: `contract_${counter}`, email: `contract_${counter}@example.com`, password: `Quiet-Harbor-${counter}-Lantern` }
+}
+
+async function createUser(t: TestApp): Promise<Identity> {
+  const who = identity()
+  const passwordHash = await hashPassword(who.password, hashParams(t.deps.config))
+  createUsersRepo(t.deps.db).insert({ ...who, passwordHash, emailVerified: true, now: t.clock.now() })
+  return who
+}
+
+function readCookies(res: Response, into: Map<string, string>) {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(';')
+    const eq = pair!.indexOf('=')
+    const name = pair!.slice(0, eq).trim()
+    const value = pair!.slice(eq + 1).trim()
+    if (/max-age=0/i.test(line) || value === '') into.delete(name)
+    else into.set(name, value)
+  }
+}
+
+const cookieHeader = (cookies: Map<string, string>) => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ')
+
+interface Ctx {
+  t: TestApp
+  doc: Json
+  validator: BodyValidator
+  ops: Operation[]
+}
+
+/** Logs `who` in through the documented login operation (when there is one). */
+async function logIn(ctx: Ctx, who: Identity): Promise<Session> {
+  const session: Session = { cookies: new Map() }
+  const login = ctx.ops.find((o) => o.op.operationId === 'login_create')
+  if (!login) return session
+  const res = await ctx.t.req(login.path, { method: 'POST', json: { username: who.username, password: who.password } })
+  if (res.status !== 200) throw new Error(`test login failed: ${res.status} ${await res.text()}`)
+  readCookies(res, session.cookies)
+  const body = (await res.json()) as { access_token?: string; refresh_token?: string; key?: string }
+  session.access = body.access_token ?? body.key
+  session.refresh = body.refresh_token || undefined
+  if (body.access_token) session.authorization = `Bearer ${body.access_token}`
+  else if (body.key) session.authorization = `Token ${body.key}`
+  return session
+}
+
+type Schema = Json & { properties?: Record<string, Json>; required?: string[] }
+
+/** A value for field `name` that a real client of this user would send. */
+function fieldValue(name: string, schema: Schema, who: Identity, fresh: Identity, creating: boolean, s: Session): unknown {
+  const known: Record<string, unknown> = {
+    username: creating ? fresh.username : who.username,
+    email: creating ? fresh.email : who.email,
+    password: who.password,
+    old_password: who.password,
+    password1: fresh.password,
+    password2: fresh.password,
+    new_password1: fresh.password,
+    new_password2: fresh.password,
+    refresh: s.refresh,
+    token: s.access,
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    key: 'not-a-real-key',
+    uid: 'not-a-real-uid',
+  }
+  if (name in known) return known[name]
+  if (Array.isArray(schema.enum)) return schema.enum[0]
+  if (schema.type === 'boolean') return true
+  if (schema.type === 'integer' || schema.type === 'number') return (schema.minimum as number | undefined) ?? 1
+  if (schema.format === 'email') return who.email
+  return 'x'.repeat(Math.max(1, (schema.minLength as number | undefined) ?? 1))
+}
+
+/** The body a well-behaved client sends: required fields, plus the optional ones it has a value for. */
+function sampleBody(doc: Json, schema: Schema, who: Identity, fresh: Identity, s: Session): Record<string, unknown> {
+  const resolved = deref<Schema>(doc, schema)
+  const props = resolved.properties ?? {}
+  const required = new Set(resolved.required ?? [])
+  const creating = 'password1' in props
+  const body: Record<string, unknown> = {}
+  for (const [name, prop] of Object.entries(props)) {
+    const value = fieldValue(name, deref<Schema>(doc, prop), who, fresh, creating, s)
+    const optionalKnown = ['first_name', 'last_name', 'refresh', 'username', 'email'].includes(name)
+    if (value === undefined || (!required.has(name) && !optionalKnown)) continue
+    body[name] = value
+  }
+  // Login by username or e-mail: a client sends one of them.
+  if (!required.has('username') && !required.has('email') && 'username' in body && 'email' in body) delete body.email
+  return body
+}
+
+const requestSchema = (op: Operation['op']) =>
+  ((op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)?.content?.['application/json']?.schema)
+
+const needsCredentials = (op: Operation['op']) => (op.security ?? []).length > 0 && op.security!.every((r) => Object.keys(r).length > 0)
+
+interface Call {
+  name: string
+  expect?: (status: number) => boolean
+  expectText?: string
+  init: RequestInit & { json?: unknown }
+}
+
+/** A request to make on a fresh session of its own (a probe may log out or change the password). */
+type Probe = (s: Session) => Call
+
+function probes(ctx: Ctx, o: Operation, who: Identity): Probe[] {
+  const { op, method } = o
+  const schema = requestSchema(op)
+  const bodyFor = (s: Session) => (schema ? sampleBody(ctx.doc, schema, who, identity(), s) : undefined)
+  /** The body without what could identify a session by itself (a refresh token logs out too). */
+  const anonymousBody = (s: Session) => {
+    const body = bodyFor(s)
+    return body && Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'refresh'))
+  }
+  const M = method.toUpperCase()
+  const schemes = (ctx.doc.components as Json).securitySchemes as Record<string, Json>
+  const headers = (s: Session, extra: Record<string, string> = {}) => ({
+    ...(s.authorization ? { authorization: s.authorization } : {}),
+    ...extra,
+  })
+  const list: Probe[] = []
+  if (UNSAFE.has(method)) {
+    const required = schema ? (deref<Schema>(ctx.doc, schema).required ?? []) : []
+    // With required fields an empty body is a 400; without any it still must answer as documented.
+    list.push((s) =>
+      required.length
+        ? { name: 'missing fields', expect: (st) => st === 400, expectText: '400', init: { method: M, headers: headers(s), json: {} } }
+        : { name: 'empty body', init: { method: M, headers: headers(s), json: {} } },
+    )
+    const props = schema ? Object.keys(deref<Schema>(ctx.doc, schema).properties ?? {}) : []
+    if (props.some((k) => SECRET_FIELDS.includes(k))) {
+      list.push((s) => ({
+        name: 'made-up tokens or keys',
+        init: {
+          method: M,
+          headers: headers(s),
+          json: { ...bodyFor(s), ...Object.fromEntries(props.filter((k) => SECRET_FIELDS.includes(k)).map((k) => [k, 'made-up-secret'])) },
+        },
+      }))
+    }
+    list.push((s) => ({
+      name: 'malformed JSON',
+      expect: (st) => st === 400,
+      expectText: '400',
+      init: { method: M, headers: headers(s, { 'content-type': 'application/json' }), body: '{"oops' },
+    }))
+    list.push((s) => ({
+      name: 'wrong content type',
+      expect: (st) => st === 415,
+      expectText: '415',
+      init: { method: M, headers: headers(s, { 'content-type': 'text/plain' }), body: 'hello' },
+    }))
+    const limit = ctx.t.deps.config.dataUploadMaxMemorySize
+    list.push((s) => ({
+      name: 'body over the limit',
+      expect: (st) => st === 413,
+      expectText: '413',
+      init: { method: M, headers: headers(s, { 'content-type': 'application/json' }), body: JSON.stringify({ pad: 'x'.repeat(limit) }) },
+    }))
+  }
+  if (needsCredentials(op)) {
+    list.push((s) => ({ name: 'no credentials', expect: (st) => st === 401, expectText: '401', init: { method: M, json: anonymousBody(s) } }))
+    list.push((s) => ({
+      name: 'a bad token',
+      expect: (st) => st === 401,
+      expectText: '401',
+      init: { method: M, headers: { authorization: 'Bearer not-a-token' }, json: anonymousBody(s) },
+    }))
+    if (schemes.cookie && UNSAFE.has(method)) {
+      list.push((s) => ({
+        name: 'auth cookie without X-CSRFToken',
+        expect: (st) => st === 403,
+        expectText: '403',
+        init: { method: M, headers: { cookie: cookieHeader(s.cookies), origin: ORIGIN }, json: anonymousBody(s) },
+      }))
+    }
+  }
+  // The refresh cookie is a credential a browser sends by itself: without the CSRF header it is refused.
+  const refreshCookie = schemes.refreshCookie?.name as string | undefined
+  if (refreshCookie && UNSAFE.has(method) && (op.security ?? []).some((r) => 'refreshCookie' in r)) {
+    list.push((s) => ({
+      name: 'refresh cookie without X-CSRFToken',
+      expect: (st) => st === 403,
+      expectText: '403',
+      init: { method: M, headers: { cookie: `${refreshCookie}=${s.cookies.get(refreshCookie)}`, origin: ORIGIN }, json: {} },
+    }))
+  }
+  return list
+}
+
+/** The well-behaved call: header credential, the cookies of the login, and the CSRF header a page would add. */
+function validCall(ctx: Ctx, o: Operation, who: Identity, s: Session, via: 'header' | 'cookie'): Call {
+  const schema = requestSchema(o.op)
+  const body = schema ? sampleBody(ctx.doc, schema, who, identity(), s) : undefined
+  const headers: Record<string, string> = { origin: ORIGIN }
+  if (via === 'header' && s.authorization) headers.authorization = s.authorization
+  if (s.cookies.size) headers.cookie = cookieHeader(s.cookies)
+  const csrf = s.cookies.get('csrftoken')
+  if (csrf) headers['x-csrftoken'] = csrf
+  const secret = NEEDS_EMAILED_SECRET[o.op.operationId]
+  return {
+    name: `valid request (${via})`,
+    expect: secret ? (st) => st >= 400 && st < 500 : (st) => st >= 200 && st < 300,
+    expectText: secret ? `a 4xx (needs ${secret})` : 'a 2xx',
+    init: { method: o.method.toUpperCase(), headers, ...(body ? { json: body } : {}) },
+  }
+}
+
+async function check(ctx: Ctx, o: Operation, call: Call, problems: string[]) {
+  const res = await ctx.t.req(o.path, call.init)
+  const where = `${call.name}: ${res.status}`
+  if (call.expect && !call.expect(res.status)) problems.push(`${where}, expected ${call.expectText}: ${await res.clone().text()}`)
+  for (const p of await ctx.validator.checkResponse(o.op, res)) problems.push(`${call.name}: ${p}`)
+}
+
+for (const [setupName, overrides] of SETUPS) {
+  const { t, doc } = await appAndDocument(overrides)
+  const ctx: Ctx = { t, doc, validator: new BodyValidator(doc), ops: operations(doc) }
+  const cookieMode = 'cookie' in ((doc.components as Json).securitySchemes as Json)
+
+  describe(`every documented operation answers as documented (${setupName})`, () => {
+    it.each(ctx.ops.map((o) => [`${o.op.operationId} (${o.method.toUpperCase()} ${o.path})`, o] as const))('%s', async (_n, o) => {
+      const problems: string[] = []
+      const who = await createUser(t)
+      for (const probe of probes(ctx, o, who)) await check(ctx, o, probe(await logIn(ctx, who)), problems)
+      // The valid calls last, each by a user of its own: logout or a password change ends the session.
+      const vias = cookieMode && needsCredentials(o.op) ? (['header', 'cookie'] as const) : (['header'] as const)
+      for (const via of vias) {
+        const user = await createUser(t)
+        await check(ctx, o, validCall(ctx, o, user, await logIn(ctx, user), via), problems)
+      }
+      expect(problems).toEqual([])
+    })
+
+    const paths = [...new Set(ctx.ops.map((o) => o.path))]
+    it.each(paths)('%s answers an undocumented method with the documented 405', async (path) => {
+      const documented = ctx.ops.filter((o) => o.path === path)
+      const method = ['delete', 'put', 'patch', 'post', 'get'].find((m) => !documented.some((o) => o.method === m))!
+      const res = await t.req(path, { method: method.toUpperCase() })
+      expect(res.status).toBe(405)
+      expect(await ctx.validator.checkResponse(documented[0]!.op, res)).toEqual([])
+    })
+  })
+}
