@@ -8,7 +8,7 @@ import type { Jwt } from './jwt.ts'
 import { createLoginRepo } from './login.repo.ts'
 import { createRefreshRepo } from './refresh.repo.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
-import { newSessionId, type SessionMeta } from './sessions.ts'
+import { createSession, newSessionId, type SessionMeta } from './sessions.ts'
 
 export interface JwtPair {
   readonly access: string
@@ -46,11 +46,10 @@ export function createIssuer(deps: { db: Database; config: IssueConfig; clock: C
     async login(userId: number, meta: SessionMeta): Promise<Issued> {
       const now = clock.now()
       const sessionId = newSessionId()
-      const base = { id: sessionId, userId, now, userAgent: meta.userAgent.slice(0, 512), ip: meta.ip.slice(0, 64) }
       const record = (expiresAt: number, keyHash: string | null, after?: () => void) =>
         db.transaction(() => {
           sessions.prune(userId, now - KEEP_ENDED_SESSIONS_MS)
-          sessions.insert({ ...base, expiresAt, keyHash })
+          createSession(db, userId, meta, { id: sessionId, now, expiresAt, keyHash })
           after?.()
           logins.touchLastLogin(userId, now)
         })()

@@ -19,9 +19,9 @@ export function createSession(
   db: Database,
   userId: number,
   meta: SessionMeta,
-  opts: { now: number; expiresAt: number; keyHash?: string | null },
+  opts: { id?: string; now: number; expiresAt: number; keyHash?: string | null },
 ): string {
-  const id = newSessionId()
+  const id = opts.id ?? newSessionId()
   createSessionsRepo(db).insert({
     id,
     userId,
