@@ -15,7 +15,7 @@ export function ResetPasswordPage({ siteName, uid, token, errors = {} }: ResetPa
   return (
     <Page siteName={siteName} title="Choose a new password">
       <FieldMessages id="non_field_errors-errors" messages={errors.non_field_errors} />
-      <form method="post" action="reset-password">
+      <form method="post">
         <input type="hidden" name="uid" value={uid} />
         <input type="hidden" name="token" value={token} />
         <label for="new_password1">New password</label>

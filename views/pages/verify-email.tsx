@@ -1,12 +1,13 @@
 // The page an e-mailed verification link opens (no frontend configured). Opening it changes nothing, so
-// mail scanners that prefetch links cannot use the key; the button POSTs it to finish.
+// mail scanners that prefetch links cannot use the key; the button POSTs it to finish. The form has no
+// `action`: it posts to the page's own URL, which also works behind a path prefix or with a trailing slash.
 import { Page } from './layout.tsx'
 
 export function VerifyEmailPage({ siteName, keyValue }: { siteName: string; keyValue: string }): JSX.Element {
   return (
     <Page siteName={siteName} title="Confirm your e-mail address">
       <p>Press the button to confirm that this e-mail address is yours.</p>
-      <form method="post" action="verify-email">
+      <form method="post">
         <input type="hidden" name="key" value={keyValue} />
         <button type="submit">Confirm e-mail address</button>
       </form>
