@@ -62,6 +62,7 @@ export const logoutRoutes = (deps: AuthDeps) => {
           'Revokes the session behind the request on the server: its access and refresh tokens stop working at once. ' +
           'Clears the auth cookies. In JWT mode a live refresh token (body `refresh`, or the refresh cookie) also identifies the session.',
         authenticated: true,
+        refreshCookie: true,
         responses: { 200: Detail },
       }),
     },
