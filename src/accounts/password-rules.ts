@@ -1,5 +1,5 @@
-// Django's four default password validators, with their exact messages and order:
-// user-attribute similarity, minimum length 8, common password, entirely numeric.
+// Django's four default password validators, with their exact messages and order (user-attribute
+// similarity, minimum length 8, common password, entirely numeric), and SetPasswordForm's new-password check.
 import { FieldErrors } from '../lib/errors.ts'
 import { isCommonPassword } from './common-passwords.ts'
 
