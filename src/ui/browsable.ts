@@ -57,6 +57,14 @@ interface JsonProperty {
   type?: string | string[]
   format?: string
   description?: string
+  maxLength?: number
+}
+
+interface JsonObject {
+  properties?: Record<string, JsonProperty>
+  required?: string[]
+  $ref?: string
+  $defs?: Record<string, JsonObject>
 }
 
 function inputType(name: string, prop: JsonProperty): BrowsableField['type'] {
@@ -69,18 +77,22 @@ function inputType(name: string, prop: JsonProperty): BrowsableField['type'] {
 /** Form fields for a zod object schema, as JSON Schema (the OpenAPI generator's view of it) sees its input. */
 export function fieldsOf(schema: unknown): BrowsableField[] {
   if (!(schema instanceof z.ZodType)) return []
-  let json: { properties?: Record<string, JsonProperty>; required?: string[] }
+  let json: JsonObject
   try {
-    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as typeof json
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonObject
   } catch {
     return []
   }
+  // A schema with a `.meta({ id })` comes out as a $ref into $defs (it is a named component in OpenAPI).
+  const ref = json.$ref?.startsWith('#/$defs/') ? json.$defs?.[json.$ref.slice('#/$defs/'.length)] : undefined
+  if (ref) json = ref
   const required = new Set(json.required ?? [])
   return Object.entries(json.properties ?? {}).map(([name, prop]) => ({
     name,
     type: inputType(name, prop),
     required: required.has(name),
     ...(prop.description ? { description: prop.description } : {}),
+    ...(prop.maxLength !== undefined ? { maxLength: prop.maxLength } : {}),
   }))
 }
 

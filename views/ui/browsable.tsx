@@ -11,6 +11,7 @@ export interface BrowsableField {
   readonly type: NonNullable<FieldProps['type']>
   readonly required: boolean
   readonly description?: string
+  readonly maxLength?: number
 }
 
 export interface BrowsableOperation {
@@ -33,7 +34,10 @@ export interface BrowsableProps {
   readonly operations: readonly BrowsableOperation[]
 }
 
-const fieldHint = (f: BrowsableField) => [f.required ? 'required' : 'optional', f.description].filter(Boolean).join(' · ')
+const fieldHint = (f: BrowsableField) =>
+  [f.required ? 'required' : 'optional', f.maxLength === undefined ? '' : `at most ${f.maxLength} characters`, f.description]
+    .filter(Boolean)
+    .join(' · ')
 
 export const BrowsablePage = (p: BrowsableProps) => (
   <Layout title={`${p.path} · ${p.siteName} API`} assets={p.assets} headerAuth={!p.status.cookieAuth}>

@@ -1,0 +1,26 @@
+// Links found in outbox messages, and which flow each one finishes.
+import { describe, expect, it } from 'bun:test'
+import { describeLink, findLinks } from '../../src/ui/mail-links.ts'
+
+describe('mail links', () => {
+  it('finds each http(s) link once, without trailing punctuation', () => {
+    const text = 'Open http://localhost:8000/verify-email?key=a.b-c_d. Or (https://app.example.com/x?key=1), again http://localhost:8000/verify-email?key=a.b-c_d'
+    expect(findLinks(text)).toEqual(['http://localhost:8000/verify-email?key=a.b-c_d', 'https://app.example.com/x?key=1'])
+    expect(findLinks('javascript:alert(1) and ftp://x')).toEqual([])
+  })
+
+  it('tells verification and reset links apart, and ours from a frontend', () => {
+    const local = ['http://localhost:8000']
+    expect(describeLink('http://localhost:8000/verify-email?key=K', local)).toEqual({
+      href: 'http://localhost:8000/verify-email?key=K',
+      local: true,
+      action: { kind: 'verify', key: 'K' },
+    })
+    expect(describeLink('https://app.example.com/reset?uid=3&token=T', local)).toEqual({
+      href: 'https://app.example.com/reset?uid=3&token=T',
+      local: false,
+      action: { kind: 'reset', uid: '3', token: 'T' },
+    })
+    expect(describeLink('http://localhost:8000/other', local)).toEqual({ href: 'http://localhost:8000/other', local: true })
+  })
+})
