@@ -1,7 +1,7 @@
 // One measured load run with autocannon: a warm-up, then a bounded run at fixed connections while the
 // server's memory is sampled. Every non-2xx answer, socket error and timeout counts as an error.
 import type { Request, Result } from 'autocannon'
-import { rssSampler } from './servers.ts'
+import { rssSampler, waitIdle } from './servers.ts'
 
 export interface LoadSpec {
   /** Base URL of the server, e.g. http://127.0.0.1:1234 */
@@ -14,7 +14,7 @@ export interface LoadOptions {
   readonly connections: number
   readonly duration: number
   readonly warmup: number
-  /** Server process whose VmRSS is sampled during the measured run. */
+  /** Server process whose VmRSS is sampled during the measured run and which must be idle before it. */
   readonly pid?: number
 }
 
@@ -47,9 +47,11 @@ async function once(spec: LoadSpec, connections: number, duration: number, first
 export async function measure(spec: LoadSpec, opts: LoadOptions): Promise<Measured> {
   const firstError: { text?: string } = {}
   if (opts.warmup > 0) await once(spec, opts.connections, opts.warmup, {})
+  if (opts.pid) await waitIdle(opts.pid)
   const sampler = opts.pid ? rssSampler(opts.pid) : null
   const r = await once(spec, opts.connections, opts.duration, firstError)
   const peakRssMb = sampler?.stop()
+  if (opts.pid) await waitIdle(opts.pid)
   const statusCodes: Record<string, number> = {}
   for (const [code, { count }] of Object.entries(r.statusCodeStats)) statusCodes[code] = count
   return {

@@ -46,6 +46,34 @@ export function rssSampler(pid: number, everyMs = 50) {
   }
 }
 
+/** CPU time (user + system, ms) a process has used so far, all threads included. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Waits until the process is idle (under 5 % of a core for 200 ms): a load run that ends abandons its
+ * in-flight requests, and the server still works them off (seconds of argon2id for login), which would
+ * otherwise be billed to the next run.
+ */
+export async function waitIdle(pid: number, maxMs = 20_000): Promise<void> {
+  const until = performance.now() + maxMs
+  let last = cpuMsOf(pid)
+  while (last !== null && performance.now() < until) {
+    await Bun.sleep(200)
+    const now = cpuMsOf(pid)
+    if (now === null || now - last <= 10) return
+    last = now
+  }
+}
+
 async function stopProcess(proc: Subprocess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return
   proc.kill('SIGTERM')
