@@ -88,10 +88,18 @@ export async function authenticateRequest(request: Request, config: ServerConfig
 /** The plugin that provides the `auth: true` route option. */
 export function authPlugin(deps: AuthDeps) {
   const services = authServices(deps)
+  // Authentication runs in `transform`, before body validation, so an anonymous request with a bad body
+  // gets 401 (as in DRF), not field errors that would tell it about the route's rules.
+  const done = new WeakMap<Request, RequestAuth>()
   return new Elysia({ name: 'authkit-auth', seed: services.seed }).macro({
     auth: {
-      async resolve({ request }) {
-        const { user, session, authVia } = await authenticateRequest(request, deps.config, services)
+      async transform({ request }) {
+        done.set(request, await authenticateRequest(request, deps.config, services))
+      },
+      resolve({ request }) {
+        const auth = done.get(request)
+        if (!auth) throw notAuthenticated() // unreachable: transform either set it or threw
+        const { user, session, authVia } = auth
         // A fresh object literal: Elysia needs a plain record type to add these to the context.
         return { user, session, authVia }
       },

@@ -43,4 +43,13 @@ describe('auth macro', () => {
     expect(res.status).toBe(401)
     expect((await res.json()).code).toBe('not_authenticated')
   })
+
+  it('an anonymous request with a bad body gets 401, not field errors that describe the route', async () => {
+    const t = makeAuthApp()
+    const change = await t.req('/api/auth/password/change/', { method: 'POST', json: { new_password1: 'x' } })
+    expect(change.status).toBe(401)
+    expect((await change.json()).code).toBe('not_authenticated')
+    const patch = await t.req('/api/auth/user/', { method: 'PATCH', json: { email: 'not-an-email' } })
+    expect(patch.status).toBe(401)
+  })
 })
