@@ -11,6 +11,8 @@ export function settingWarnings(c: Config): string[] {
     out.push('AUTH_COOKIE_PARTITIONED=true without AUTH_COOKIE_SECURE=true: browsers reject partitioned cookies that are not Secure')
   if (c.corsAllowedOrigins.length > 0 && c.useAuthCookie && c.authCookieSamesite !== 'None')
     out.push(`CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=${c.authCookieSamesite}: cross-site frontends will not receive the auth cookies`)
+  if (!c.publicUrl && !c.debug)
+    out.push('PUBLIC_URL is not set: e-mailed links are built from the request\'s Host header, which a client can forge; set PUBLIC_URL (or FRONTEND_BASE_URL)')
   if (c.debug && c.host !== '127.0.0.1' && c.host !== 'localhost' && c.host !== '::1')
     out.push(`DEBUG is on while listening on ${c.host}: the testing UI is reachable from other machines`)
   return out

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'bun:test'
+import { settingWarnings } from '../../src/config/warnings.ts'
+import { type Config, defaults } from '../../src/config/settings.ts'
+
+const cfg = (o: Partial<Config>): Config => ({ ...defaults(), publicUrl: 'https://auth.example.com', ...o })
+
+describe('start-up warnings', () => {
+  it('the defaults with PUBLIC_URL set raise none', () => {
+    expect(settingWarnings(cfg({}))).toEqual([])
+  })
+
+  it('warn about cookie combinations browsers reject', () => {
+    expect(settingWarnings(cfg({ authCookieSamesite: 'None', authCookieSecure: false })).join('\n')).toContain('SameSite=None without AUTH_COOKIE_SECURE')
+    expect(settingWarnings(cfg({ authCookiePartitioned: true })).join('\n')).toContain('needs AUTH_COOKIE_SAMESITE=None')
+    expect(settingWarnings(cfg({ authCookiePartitioned: true, authCookieSamesite: 'None', authCookieSecure: false })).join('\n')).toContain('partitioned cookies that are not Secure')
+  })
+
+  it('warn when cross-site frontends cannot receive the cookies', () => {
+    expect(settingWarnings(cfg({ corsAllowedOrigins: ['https://app.example.com'] })).join('\n')).toContain('CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=Lax')
+  })
+
+  it('warn that links follow a forgeable Host header without PUBLIC_URL in production', () => {
+    expect(settingWarnings(cfg({ publicUrl: null })).join('\n')).toContain('PUBLIC_URL is not set')
+    expect(settingWarnings(cfg({ publicUrl: null, debug: true, host: '127.0.0.1' }))).toEqual([])
+  })
+
+  it('warn when the testing UI is reachable from other machines', () => {
+    expect(settingWarnings(cfg({ debug: true, host: '0.0.0.0' })).join('\n')).toContain('testing UI is reachable')
+  })
+})
