@@ -10,7 +10,7 @@ describe('start-up warnings', () => {
   })
 
   it('warn about cookie combinations browsers reject', () => {
-    expect(settingWarnings(cfg({ authCookieSamesite: 'None', authCookieSecure: false })).join('\n')).toContain('SameSite=None without AUTH_COOKIE_SECURE')
+    expect(settingWarnings(cfg({ authCookieSamesite: 'None', authCookieSecure: false })).join('\n')).toContain('AUTH_COOKIE_SAMESITE=None without AUTH_COOKIE_SECURE')
     expect(settingWarnings(cfg({ authCookiePartitioned: true })).join('\n')).toContain('needs AUTH_COOKIE_SAMESITE=None')
     expect(settingWarnings(cfg({ authCookiePartitioned: true, authCookieSamesite: 'None', authCookieSecure: false })).join('\n')).toContain('partitioned cookies that are not Secure')
   })
