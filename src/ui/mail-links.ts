@@ -10,20 +10,26 @@ export function findLinks(text: string): string[] {
   return [...new Set(found)]
 }
 
-/** `localOrigins`: origins served by this server (the request's own, PUBLIC_URL's). */
-export function describeLink(href: string, localOrigins: readonly string[]): MailLink {
+export interface Origins {
+  /** Served by this server: the request's own, PUBLIC_URL's. */
+  readonly local: readonly string[]
+  /** FRONTEND_BASE_URL's, when set. */
+  readonly frontend: string | null
+}
+
+export function describeLink(href: string, origins: Origins): MailLink {
   let url: URL
   try {
     url = new URL(href)
   } catch {
-    return { href, local: false }
+    return { href, where: 'elsewhere' }
   }
-  const local = localOrigins.includes(url.origin)
+  const where = origins.local.includes(url.origin) ? 'here' : url.origin === origins.frontend ? 'frontend' : 'elsewhere'
   const q = url.searchParams
   const key = q.get('key')
   const uid = q.get('uid')
   const token = q.get('token')
-  if (key) return { href, local, action: { kind: 'verify', key } }
-  if (uid && token) return { href, local, action: { kind: 'reset', uid, token } }
-  return { href, local }
+  if (key) return { href, where, action: { kind: 'verify', key } }
+  if (uid && token) return { href, where, action: { kind: 'reset', uid, token } }
+  return { href, where }
 }

@@ -1,5 +1,6 @@
 // The testing UI (API.md §7) and the browsable API, mounted only when DEBUG is on (404 otherwise).
 // Pages read state the way any client would (GET user/ through the app); forms call the real API.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { type AnyElysia, Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
 import { routeMethods } from '../http/routes.ts'
@@ -12,7 +13,7 @@ import { Profile } from '../../views/ui/profile.tsx'
 import { Status, type StatusProps } from '../../views/ui/status.tsx'
 import { assetResponse, assetUrls } from './assets.ts'
 import { detailOf, operationsOf, prefersHtml, prettyJson, routesFor } from './browsable.ts'
-import { describeLink, findLinks } from './mail-links.ts'
+import { type Origins, describeLink, findLinks } from './mail-links.ts'
 import { htmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
 
@@ -29,11 +30,10 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     cookieAuth: config.useAuthCookie,
   })
   const mails = () => outbox.list(MAILBOX_SIZE).map(outboxMessage)
-  const localOrigins = (request: Request) => {
-    const origins = [new URL(request.url).origin]
-    if (config.publicUrl) origins.push(new URL(config.publicUrl).origin)
-    return origins
-  }
+  const origins = (request: Request): Origins => ({
+    local: [new URL(request.url).origin, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])],
+    frontend: config.frontendBaseUrl ? new URL(config.frontendBaseUrl).origin : null,
+  })
 
   return new Elysia({ name: 'ui', prefix: '/api/auth/ui' })
     .onRequest(async ({ request }) => {
@@ -84,8 +84,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
         const row = /^\d{1,15}$/.test(params.id) ? outbox.byId(Number(params.id)) : undefined
         if (!row) return htmlResponse(<MailNotFound id={params.id} />, 404)
         const mail = outboxMessage(row)
-        const origins = localOrigins(request)
-        const links = findLinks(mail.text).map((href) => describeLink(href, origins))
+        const links = findLinks(mail.text).map((href) => describeLink(href, origins(request)))
         return htmlResponse(<MailView mail={mail} links={links} />)
       },
       hidden,

@@ -10,17 +10,18 @@ describe('mail links', () => {
   })
 
   it('tells verification and reset links apart, and ours from a frontend', () => {
-    const local = ['http://localhost:8000']
-    expect(describeLink('http://localhost:8000/verify-email?key=K', local)).toEqual({
+    const origins = { local: ['http://localhost:8000'], frontend: 'https://app.example.com' }
+    expect(describeLink('http://localhost:8000/verify-email?key=K', origins)).toEqual({
       href: 'http://localhost:8000/verify-email?key=K',
-      local: true,
+      where: 'here',
       action: { kind: 'verify', key: 'K' },
     })
-    expect(describeLink('https://app.example.com/reset?uid=3&token=T', local)).toEqual({
+    expect(describeLink('https://app.example.com/reset?uid=3&token=T', origins)).toEqual({
       href: 'https://app.example.com/reset?uid=3&token=T',
-      local: false,
+      where: 'frontend',
       action: { kind: 'reset', uid: '3', token: 'T' },
     })
-    expect(describeLink('http://localhost:8000/other', local)).toEqual({ href: 'http://localhost:8000/other', local: true })
+    expect(describeLink('http://localhost:8000/other', origins)).toEqual({ href: 'http://localhost:8000/other', where: 'here' })
+    expect(describeLink('https://evil.example/?key=1', origins).where).toBe('elsewhere')
   })
 })

@@ -1,5 +1,6 @@
 // The browsable API page: a GET to an API route from a browser shows the route's JSON answer
 // pretty-printed and, for each of its other methods, a form built from the route's body schema.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { ApiForm, Field, type FieldProps, type HttpMethod } from './form.tsx'
 import { type AssetUrls, Layout } from './layout.tsx'
 import { Header } from './page.tsx'

@@ -1,5 +1,6 @@
 // Building blocks of the API forms: a labelled field, and a form that sends itself to a real API route
 // through htmx (the answer goes to the response viewer, nothing is swapped into the page).
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import type { PropsWithChildren } from '@kitajs/html'
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'

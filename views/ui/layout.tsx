@@ -1,4 +1,5 @@
 // The testing UI's page shell: head with the embedded stylesheet, htmx and glue script; no external assets.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import type { PropsWithChildren } from '@kitajs/html'
 
 /** URLs of the assets served from the binary. */

@@ -1,5 +1,6 @@
 // The mailbox: the outbox shown as an inbox, and one opened message with its text, its HTML (in a
 // sandboxed iframe, so a mail's markup can neither run script nor touch this page) and its links.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 
 export interface MailSummary {
   readonly id: number
@@ -17,8 +18,8 @@ export interface MailMessage extends MailSummary {
 /** A link found in a message, and what the UI can do with it. */
 export interface MailLink {
   readonly href: string
-  /** Served by this server (so following it stays here). */
-  readonly local: boolean
+  /** Where it leads: this server, the configured frontend (FRONTEND_BASE_URL), or some other site. */
+  readonly where: 'here' | 'frontend' | 'elsewhere'
   readonly action?: { readonly kind: 'verify'; readonly key: string } | { readonly kind: 'reset'; readonly uid: string; readonly token: string }
 }
 
@@ -83,10 +84,11 @@ export const MailView = ({ mail, links }: { readonly mail: MailMessage; readonly
         <ul class="links">
           {links.map((link) => (
             <li>
-              <a href={link.href} class="mail-link" safe>
+              <a href={link.href} class="mail-link" target="_blank" rel="noopener" safe>
                 {link.href}
               </a>
-              {!link.local && <small> (another site: your frontend)</small>}
+              {link.where === 'frontend' && <small> (your frontend, FRONTEND_BASE_URL)</small>}
+              {link.where === 'elsewhere' && <small> (another site)</small>}
               <LinkActions link={link} />
             </li>
           ))}

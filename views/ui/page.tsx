@@ -1,5 +1,6 @@
 // The testing UI's main page: every account and authentication flow as a form against the real API,
 // next to the live response viewer and the mailbox.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { ApiForm, Field } from './form.tsx'
 import { type AssetUrls, Layout } from './layout.tsx'
 import { MailList, type MailSummary } from './mailbox.tsx'
@@ -27,7 +28,7 @@ export const Header = ({ siteName, status }: { readonly siteName: string; readon
       <a href="/api/auth/ui/#profile">Profile</a>
       <a href="/api/auth/ui/#sec-password">Password</a>
       <a href="/api/auth/ui/#responses-title">Responses</a>
-      <a href="/api/auth/ui/#mailbox-title">Mailbox</a>
+      <a href="/api/auth/ui/#mailbox">Mailbox</a>
       <a href="/api/docs/">API docs</a>
       <a href="/api/auth/user/">Browsable API</a>
     </nav>
@@ -81,6 +82,20 @@ export const UiPage = (p: UiPageProps) => (
             <ApiForm id="resend-email" title="Resend verification" method="post" path={`${A}registration/resend-email/`} submit="Resend">
               <Field form="resend-email" name="email" label="E-mail" type="email" autocomplete="email" />
             </ApiForm>
+          </div>
+        </section>
+
+        <section id="mailbox" class="card" aria-labelledby="mailbox-title">
+          <h2 id="mailbox-title">Mailbox</h2>
+          <p class="hint">The outbox: every mail authkit queued, newest first.</p>
+          <p>
+            <button type="button" class="secondary" hx-get="/api/auth/ui/mailbox/" hx-target="#mail-list" hx-swap="outerHTML">
+              Refresh
+            </button>
+          </p>
+          <div class="mailbox-body">
+            <MailList mails={p.mails} />
+            <div id="mail-view" aria-live="polite"></div>
           </div>
         </section>
 
@@ -154,19 +169,8 @@ export const UiPage = (p: UiPageProps) => (
         )}
       </main>
 
-      <aside class="side" aria-label="Responses and mailbox">
+      <aside class="side" aria-label="Responses">
         <ResponseViewer />
-        <section class="card" aria-labelledby="mailbox-title">
-          <h2 id="mailbox-title">Mailbox</h2>
-          <p class="hint">The outbox: every mail authkit queued, newest first.</p>
-          <p>
-            <button type="button" class="secondary" hx-get="/api/auth/ui/mailbox/" hx-target="#mail-list" hx-swap="outerHTML">
-              Refresh
-            </button>
-          </p>
-          <MailList mails={p.mails} />
-          <div id="mail-view" aria-live="polite"></div>
-        </section>
       </aside>
     </div>
   </Layout>

@@ -1,5 +1,6 @@
 // The profile panel: the user as GET user/ returns it, a button to make that call, and the update form
 // (PUT with every field, or PATCH). It re-renders after any API call that changed something.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { ApiForm, Field } from './form.tsx'
 import type { SessionUser } from './status.tsx'
 

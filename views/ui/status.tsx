@@ -1,5 +1,6 @@
 // The status bar: who is logged in (as the API itself answers GET user/), auth type and cookie mode.
 // It re-renders itself whenever an API call changed something (the `authkit:changed` event).
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 
 export interface SessionUser {
   readonly pk: number

@@ -1,4 +1,5 @@
 // The live response viewer: ui.js prepends one entry per API call (method, path, status, body).
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 
 export const ResponseViewer = () => (
   <section class="card" aria-labelledby="responses-title">
