@@ -4,10 +4,24 @@ import swaggerBundle from 'swagger-ui-dist/swagger-ui-bundle.js' with { type: 'f
 import swaggerCss from 'swagger-ui-dist/swagger-ui.css' with { type: 'file' }
 import { redocBoot, swaggerBoot } from './boot.ts'
 
-/** ReDoc's sidebar shows a logo it loads from its CDN; this small local image takes its place. */
-export const REDOC_CDN_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg'
 const LOCAL_LOGO =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%23e53935'/%3E%3C/svg%3E"
+
+/** Text replacements in ReDoc's standalone bundle; a test checks each still matches exactly once. */
+export const REDOC_PATCHES: readonly { find: string; replace: string; why: string }[] = [
+  {
+    find: 'https://cdn.redoc.ly/redoc/logo-mini.svg',
+    replace: LOCAL_LOGO,
+    why: 'the sidebar credit loads a logo from the CDN by itself; a small inline image takes its place',
+  },
+  {
+    find: 'r.nc=void 0;',
+    replace: 'r.nc=(document.currentScript||{}).nonce||void 0;',
+    why:
+      "webpack's style nonce starts empty, so styles injected while the bundle loads (the scrollbar's) would lack it " +
+      'and the CSP would block them; it now starts as the nonce of the <script> tag that loads the bundle',
+  },
+]
 
 const JS = 'text/javascript; charset=utf-8'
 const CSS = 'text/css; charset=utf-8'
@@ -30,6 +44,6 @@ export const ASSET_FILES: Record<string, Asset> = {
   'swagger-ui-bundle.js': file(swaggerBundle, JS),
   'swagger-ui.css': file(swaggerCss, CSS),
   'swagger-boot.js': text(swaggerBoot, JS),
-  'redoc.standalone.js': patched(redocBundle, JS, (source) => source.replaceAll(REDOC_CDN_LOGO, LOCAL_LOGO)),
+  'redoc.standalone.js': patched(redocBundle, JS, (source) => REDOC_PATCHES.reduce((s, p) => s.replace(p.find, p.replace), source)),
   'redoc-boot.js': text(redocBoot, JS),
 }

@@ -51,7 +51,7 @@ export const redocPage = (title: string, nonce: string) => `${head(`${title} (Re
 </head>
 <body>
 <div id="redoc"></div>
-<script src="${ASSETS}/redoc.standalone.js"></script>
+<script src="${ASSETS}/redoc.standalone.js" nonce="${nonce}"></script>
 <script src="${ASSETS}/redoc-boot.js" nonce="${nonce}"></script>
 </body>
 </html>

@@ -42,7 +42,9 @@ export function securitySchemes(config: SecurityConfig): Record<string, Security
       type: 'apiKey',
       in: 'cookie',
       name: jwt ? config.authJwtCookieName : config.authTokenCookieName,
-      description: `The HttpOnly cookie login/ sets; a browser sends it by itself. POST, PUT, PATCH and DELETE authenticated by it also need \`${CSRF_HEADER}\`.`,
+      description:
+        `The HttpOnly cookie login/ sets; a browser sends it by itself. POST, PUT, PATCH and DELETE authenticated by it also need \`${CSRF_HEADER}\`. ` +
+        'A browser page cannot set it from here: use "Try it out" on login/, or paste the token into `bearer`.',
     }
     if (jwt) {
       schemes.refreshCookie = {

@@ -2,7 +2,7 @@
 // (the machine may have no internet; ReDoc and Swagger UI would otherwise fetch by themselves).
 import { describe, expect, it } from 'bun:test'
 import { Window } from 'happy-dom'
-import { REDOC_CDN_LOGO } from '../../src/docs/assets.ts'
+import { REDOC_PATCHES } from '../../src/docs/assets.ts'
 import { makeTestApp } from '../helpers/app.ts'
 
 const PAGES = ['/api/docs/', '/api/redoc/']
@@ -125,7 +125,18 @@ describe('the documentation pages', () => {
     expect(bundle.length).toBeGreaterThan(500_000)
     expect(bundle).not.toContain('cdn.redoc.ly')
     // The scan above would have caught it: it is a src the bundle loads by itself.
-    expect(fetchedUrls(`{alt:"redocly logo",src:"${REDOC_CDN_LOGO}"}`)).toEqual([REDOC_CDN_LOGO])
+    const logo = 'https://cdn.redoc.ly/redoc/logo-mini.svg'
+    expect(fetchedUrls(`{alt:"redocly logo",src:"${logo}"}`)).toEqual([logo])
+  })
+
+  it('every patch of the ReDoc bundle still finds its text exactly once (a new ReDoc version is caught here)', async () => {
+    const original = await Bun.file(Bun.resolveSync('redoc/bundles/redoc.standalone.js', import.meta.dir)).text()
+    const { req } = makeTestApp()
+    const served = await (await req('/api/docs/static/redoc.standalone.js')).text()
+    for (const patch of REDOC_PATCHES) {
+      expect({ find: patch.find, count: original.split(patch.find).length - 1 }).toEqual({ find: patch.find, count: 1 })
+      expect(served).toContain(patch.replace)
+    }
   })
 
   it("Swagger UI's validator badge (a request to validator.swagger.io) is turned off", async () => {
