@@ -39,6 +39,7 @@ export const tokenRoutes = (deps: AuthDeps) => {
           responses: { 200: RefreshResponse },
           errors: [401, 403],
           refreshCookie: true,
+          refreshCookie: true,
         }),
       },
     )
