@@ -53,6 +53,15 @@ export function routesFor<R extends RouteInfo>(routes: readonly R[], path: strin
   return routes.filter((r) => r.path.startsWith('/api/auth/') && pattern(r.path).test(target))
 }
 
+/** Every API path (with its trailing slash) a browser can open, for the browsable API's index. */
+export function apiPaths(routes: readonly RouteInfo[]): string[] {
+  const paths = routes
+    .map((r) => r.path)
+    .filter((p) => p.startsWith('/api/auth/') && !p.startsWith('/api/auth/ui') && !p.includes(':') && !p.includes('*'))
+    .map((p) => `${trim(p)}/`)
+  return [...new Set(paths)].sort()
+}
+
 interface JsonProperty {
   type?: string | string[]
   format?: string

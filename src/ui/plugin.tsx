@@ -12,7 +12,7 @@ import { UiPage } from '../../views/ui/page.tsx'
 import { Profile } from '../../views/ui/profile.tsx'
 import { Status, type StatusProps } from '../../views/ui/status.tsx'
 import { assetResponse, assetUrls } from './assets.ts'
-import { detailOf, operationsOf, prefersHtml, prettyJson, routesFor } from './browsable.ts'
+import { apiPaths, detailOf, operationsOf, prefersHtml, prettyJson, routesFor } from './browsable.ts'
 import { type Origins, describeLink, findLinks } from './mail-links.ts'
 import { htmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
@@ -56,6 +56,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
           allow={routeMethods(root.routes, path)}
           get={getDetail ? { summary: getDetail.summary ?? '', description: getDetail.description ?? '' } : undefined}
           operations={operationsOf(matched)}
+          paths={apiPaths(root.routes)}
         />,
         answer.status,
       )

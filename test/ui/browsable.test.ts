@@ -35,6 +35,12 @@ describe('browsable API', () => {
     expect(d.querySelector('#op-put')!.getAttribute('hx-put')).toBe('/api/auth/user/')
     expect(d.querySelector('#op-patch')!.getAttribute('hx-patch')).toBe('/api/auth/user/')
     expect(d.querySelector('#op-post')).toBeNull()
+    // An index of the other routes to browse on, this one marked as current.
+    const links = [...d.querySelectorAll('.routes a')].map((a) => a.getAttribute('href'))
+    expect(links).toContain('/api/auth/login/')
+    expect(links).toContain('/api/auth/password/reset/confirm/')
+    expect(links).not.toContain('/api/auth/ui/')
+    expect(d.querySelector('.routes a[aria-current=page]')!.getAttribute('href')).toBe('/api/auth/user/')
     await page.close()
   })
 

@@ -144,4 +144,38 @@ describe('testing UI flows (htmx in happy-dom)', () => {
       await page.close()
     }
   })
+
+  it('with cookies off the page keeps the login token and sends it as an Authorization header', async () => {
+    const t = uiApp({ accountEmailVerification: 'none', useAuthCookie: false })
+    const page = await openPage(t.app, '/api/auth/ui/')
+    try {
+      expect(page.document.body.getAttribute('data-header-auth')).toBe('true')
+      await submit(page, 'register', { username: 'frank', email: 'frank@example.com', password1: PASSWORD, password2: PASSWORD })
+      await submit(page, 'login-username', { username: 'frank', password: PASSWORD })
+      expect(page.jar.cookies.size).toBe(0)
+      expect(page.document.querySelector('#status strong')!.textContent).toBe('frank')
+      await submit(page, 'profile-update', { first_name: 'Frank' })
+      expect(viewer(page)[0]).toBe('PUT /api/auth/user/ 200')
+      await page.click('#logout button[type=submit]')
+      expect(viewer(page)[0]).toBe('POST /api/auth/logout/ 200')
+      expect(page.document.querySelector('#status')!.textContent).toContain('Not authenticated')
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('in token mode the page logs in with a key and shows the session', async () => {
+    const t = uiApp({ accountEmailVerification: 'none', authType: 'token' })
+    const page = await openPage(t.app, '/api/auth/ui/')
+    try {
+      await submit(page, 'register', { username: 'gina', email: 'gina@example.com', password1: PASSWORD, password2: PASSWORD })
+      await submit(page, 'login-email', { email: 'gina@example.com', password: PASSWORD })
+      expect(viewer(page)[0]).toBe('POST /api/auth/login/ 200')
+      expect(lastBody(page).key).toBeTruthy()
+      expect(page.document.querySelector('#status')!.textContent).toContain('Auth type: TOKEN')
+      expect(page.document.querySelector('#status strong')!.textContent).toBe('gina')
+    } finally {
+      await page.close()
+    }
+  })
 })

@@ -33,6 +33,8 @@ export interface BrowsableProps {
   readonly allow: readonly string[]
   readonly get?: { readonly summary: string; readonly description: string }
   readonly operations: readonly BrowsableOperation[]
+  /** Every API path, to browse on. */
+  readonly paths: readonly string[]
 }
 
 const fieldHint = (f: BrowsableField) =>
@@ -99,8 +101,20 @@ export const BrowsablePage = (p: BrowsableProps) => (
           )
         })}
       </main>
-      <aside class="side" aria-label="Responses">
+      <aside class="side" aria-label="Responses and routes">
         <ResponseViewer />
+        <nav class="card" aria-labelledby="routes-title">
+          <h2 id="routes-title">API routes</h2>
+          <ul class="routes">
+            {p.paths.map((path) => (
+              <li>
+                <a href={path} aria-current={path === p.path ? 'page' : undefined}>
+                  <code safe>{path}</code>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
       </aside>
     </div>
   </Layout>
