@@ -238,20 +238,35 @@ function probes(ctx: Ctx, o: Operation, who: Identity): Probe[] {
 }
 
 /** The well-behaved call: header credential, the cookies of the login, and the CSRF header a page would add. */
-function validCall(ctx: Ctx, o: Operation, who: Identity, s: Session, via: 'header' | 'cookie'): Call {
+type Encoding = 'application/json' | 'application/x-www-form-urlencoded' | 'multipart/form-data'
+
+/** `body` as the client would send it in `encoding`: JSON, a URL-encoded form, or multipart form data. */
+function encode(body: Record<string, unknown>, encoding: Encoding): RequestInit & { json?: unknown } {
+  if (encoding === 'application/json') return { json: body }
+  const fields = Object.entries(body).map(([k, v]) => [k, String(v)] as [string, string])
+  if (encoding === 'application/x-www-form-urlencoded') {
+    return { headers: { 'content-type': encoding }, body: new URLSearchParams(fields).toString() }
+  }
+  const form = new FormData()
+  for (const [k, v] of fields) form.append(k, v)
+  return { body: form } // the boundary goes into the content-type by itself
+}
+
+function validCall(ctx: Ctx, o: Operation, who: Identity, s: Session, via: 'header' | 'cookie', encoding: Encoding): Call {
   const schema = requestSchema(o.op)
   const body = schema ? sampleBody(ctx.doc, schema, who, identity(), s) : undefined
-  const headers: Record<string, string> = { origin: ORIGIN }
+  const encoded = body ? encode(body, encoding) : {}
+  const headers: Record<string, string> = { origin: ORIGIN, ...(encoded.headers as Record<string, string> | undefined) }
   if (via === 'header' && s.authorization) headers.authorization = s.authorization
   if (s.cookies.size) headers.cookie = cookieHeader(s.cookies)
   const csrf = s.cookies.get('csrftoken')
   if (csrf) headers['x-csrftoken'] = csrf
   const secret = NEEDS_EMAILED_SECRET[o.op.operationId]
   return {
-    name: `valid request (${via})`,
+    name: `valid request (${via}${body ? `, ${encoding}` : ''})`,
     expect: secret ? (st) => st >= 400 && st < 500 : (st) => st >= 200 && st < 300,
     expectText: secret ? `a 4xx (needs ${secret})` : 'a 2xx',
-    init: { method: o.method.toUpperCase(), headers, ...(body ? { json: body } : {}) },
+    init: { method: o.method.toUpperCase(), ...encoded, headers },
   }
 }
 
@@ -273,10 +288,13 @@ for (const [setupName, overrides] of SETUPS) {
       const who = await createUser(t)
       for (const probe of probes(ctx, o, who)) await check(ctx, o, probe(await logIn(ctx, who)), problems)
       // The valid calls last, each by a user of its own: logout or a password change ends the session.
-      const vias = cookieMode && needsCredentials(o.op) ? (['header', 'cookie'] as const) : (['header'] as const)
-      for (const via of vias) {
+      // Each documented encoding of the body, then (with cookies) the way a browser page calls.
+      const encodings = Object.keys((o.op.requestBody as { content?: Json } | undefined)?.content ?? { 'application/json': {} }) as Encoding[]
+      const variants: ['header' | 'cookie', Encoding][] = encodings.map((encoding) => ['header', encoding])
+      if (cookieMode && needsCredentials(o.op)) variants.push(['cookie', 'application/json'])
+      for (const [via, encoding] of variants) {
         const user = await createUser(t)
-        await check(ctx, o, validCall(ctx, o, user, await logIn(ctx, user), via), problems)
+        await check(ctx, o, validCall(ctx, o, user, await logIn(ctx, user), via, encoding), problems)
       }
       expect(problems).toEqual([])
     })

@@ -41,10 +41,10 @@ describe.each(SETUPS)('the OpenAPI document, %s', (_name, overrides) => {
     expect(missing).toEqual([])
   })
 
-  it('documents nothing that is not a registered route', async () => {
+  it('documents nothing that is not a registered API route', async () => {
     const { t, doc } = await appAndDocument(overrides)
     const registered = new Set(t.app.routes.map((r) => `${r.method.toLowerCase()} ${documentedPath(r.path)}`))
-    const extra = operations(doc).filter((o) => !registered.has(`${o.method} ${o.path}`))
+    const extra = operations(doc).filter((o) => !registered.has(`${o.method} ${o.path}`) || NOT_API.some((re) => re.test(o.path)))
     expect(extra.map((o) => `${o.method} ${o.path}`)).toEqual([])
   })
 
@@ -110,6 +110,24 @@ describe.each(SETUPS)('the OpenAPI document, %s', (_name, overrides) => {
 })
 
 describe('the document follows the settings', () => {
+  it('token mode documents no token/refresh/ or token/verify/ (they do not exist there); JWT mode does', async () => {
+    const jwt = Object.keys((await appAndDocument()).doc.paths)
+    expect(jwt).toEqual(expect.arrayContaining(['/api/auth/token/refresh/', '/api/auth/token/verify/']))
+    const token = Object.keys((await appAndDocument({ authType: 'token' })).doc.paths)
+    expect(token.filter((p) => p.startsWith('/api/auth/token/'))).toEqual([])
+    expect(token).toContain('/api/auth/login/')
+  })
+
+  it("login's answer is documented for the mode: a JWT pair, or a token-mode key", async () => {
+    const answer = async (overrides: Partial<Config>) => {
+      const { doc } = await appAndDocument(overrides)
+      const ok = (doc.paths['/api/auth/login/']!.post as { responses: Record<string, Json> }).responses['200']!
+      return deref<Json>(doc, (ok.content as Record<string, { schema: Json }>)['application/json']!.schema)
+    }
+    expect(Object.keys((await answer({})).properties as Json)).toEqual(expect.arrayContaining(['access_token', 'refresh_token', 'user']))
+    expect(Object.keys((await answer({ authType: 'token' })).properties as Json)).toEqual(['key', 'user'])
+  })
+
   it('JWT with cookies: bearer JWT, the auth cookies by their configured names, and the CSRF header', async () => {
     const { doc } = await appAndDocument({ authJwtCookieName: 'my-access', authJwtRefreshCookieName: 'my-refresh' })
     const schemes = doc.components.securitySchemes as Record<string, Json>
