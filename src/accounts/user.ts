@@ -13,7 +13,7 @@ export const UserSchema = z
     email_verified: z.boolean(),
     /** A new address waiting for its verification key (see PUT/PATCH user/), or null. */
     pending_email: z.string().nullable(),
-    date_joined: z.string(),
+    date_joined: z.string().meta({ format: 'date-time' }),
   })
   .meta({ id: 'User' })
 

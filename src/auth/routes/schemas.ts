@@ -28,7 +28,7 @@ export function loginBody(methods: readonly string[]) {
     .meta({ id: 'LoginRequest' })
 }
 
-const expiration = z.string().describe('ISO-8601 UTC time at which the token expires.')
+const expiration = z.string().meta({ format: 'date-time' }).describe('ISO-8601 UTC time at which the token expires.')
 
 export const JwtLoginResponse = z
   .object({
