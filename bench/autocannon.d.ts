@@ -16,6 +16,8 @@ declare module 'autocannon' {
     url: string
     connections?: number
     duration?: number
+    /** Send exactly this many requests, then stop (instead of `duration`). */
+    amount?: number
     pipelining?: number
     timeout?: number
     method?: string

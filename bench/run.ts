@@ -170,8 +170,12 @@ async function main() {
       for (const s of scenarios) {
         let result: Row['result']
         try {
-          const request = await s.prepare(server.base, { connections })
-          result = await load(server.base, request, server.pid)
+          const prepared = await s.prepare(server.base, { connections })
+          const measured = await measure(
+            { base: server.base, request: prepared.request },
+            { connections, duration, warmup, pid: server.pid, ...(prepared.amount ? { amount: prepared.amount } : {}) },
+          )
+          result = prepared.note ? { ...measured, note: prepared.note } : measured
         } catch (e) {
           if (!(e instanceof Unavailable)) throw e
           result = { unavailable: e.message }

@@ -14,6 +14,8 @@ export interface LoadOptions {
   readonly connections: number
   readonly duration: number
   readonly warmup: number
+  /** Exactly this many requests (then no warm-up) instead of `duration` seconds. */
+  readonly amount?: number
   /** Server process whose VmRSS is sampled during the measured run and which must be idle before it. */
   readonly pid?: number
 }
@@ -29,9 +31,11 @@ export interface Measured {
   /** The first unexpected answer, to make a failing run explain itself. */
   readonly firstError?: string
   readonly peakRssMb?: number
+  /** How the run was made, when it is not the usual (e.g. each request with a new token). */
+  readonly note?: string
 }
 
-async function once(spec: LoadSpec, connections: number, duration: number, firstError: { text?: string }): Promise<Result> {
+async function once(spec: LoadSpec, connections: number, run: { duration: number } | { amount: number }, firstError: { text?: string }): Promise<Result> {
   const { default: autocannon } = await import('autocannon')
   const inner = spec.request.onResponse
   const request: Request = {
@@ -41,15 +45,15 @@ async function once(spec: LoadSpec, connections: number, duration: number, first
       inner?.(status, body, context, headers)
     },
   }
-  return autocannon({ url: spec.base, connections, duration, timeout: 10, requests: [request] })
+  return autocannon({ url: spec.base, connections, ...run, timeout: 10, requests: [request] })
 }
 
 export async function measure(spec: LoadSpec, opts: LoadOptions): Promise<Measured> {
   const firstError: { text?: string } = {}
-  if (opts.warmup > 0) await once(spec, opts.connections, opts.warmup, {})
+  if (opts.warmup > 0 && !opts.amount) await once(spec, opts.connections, { duration: opts.warmup }, {})
   if (opts.pid) await waitIdle(opts.pid)
   const sampler = opts.pid ? rssSampler(opts.pid) : null
-  const r = await once(spec, opts.connections, opts.duration, firstError)
+  const r = await once(spec, opts.connections, opts.amount ? { amount: opts.amount } : { duration: opts.duration }, firstError)
   const peakRssMb = sampler?.stop()
   if (opts.pid) await waitIdle(opts.pid)
   const statusCodes: Record<string, number> = {}

@@ -34,7 +34,7 @@ export function table(rows: readonly Row[]): string {
   const body = rows.map((r) => {
     if (!isMeasured(r.result)) return [r.label, r.server, '-', '-', '-', '-', '-', `  ${r.result.unavailable}`]
     const m = r.result
-    const note = m.firstError ? `  first error: ${m.firstError.slice(0, 80)}` : ''
+    const note = m.firstError ? `  first error: ${m.firstError.slice(0, 80)}` : m.note ? `  ${m.note}` : ''
     return [r.label, r.server, fmt(m.rps), fmt(m.p50Ms, 1), fmt(m.p99Ms, 1), fmt(m.errors), m.peakRssMb === undefined ? '' : fmt(m.peakRssMb, 1), note]
   })
   return pad([head, ...body])
