@@ -63,7 +63,6 @@ export const logoutRoutes = (deps: AuthDeps) => {
           'Clears the auth cookies. In JWT mode a live refresh token (body `refresh`, or the refresh cookie) also identifies the session.',
         authenticated: true,
         refreshCookie: true,
-        refreshCookie: true,
         responses: { 200: Detail },
       }),
     },

@@ -39,7 +39,6 @@ export const tokenRoutes = (deps: AuthDeps) => {
           responses: { 200: RefreshResponse },
           errors: [401, 403],
           refreshCookie: true,
-          refreshCookie: true,
         }),
       },
     )
