@@ -48,7 +48,8 @@ export const docsPlugin =
       .get(
         `${ASSETS}/:name`,
         async ({ params }) => {
-          const asset = ASSET_FILES[params.name]
+          // Own keys only: `constructor` or `__proto__` must be a 404, not Object.prototype's members.
+          const asset = Object.hasOwn(ASSET_FILES, params.name) ? ASSET_FILES[params.name] : undefined
           if (!asset) throw notFound()
           return new Response(await asset.body(), {
             headers: {

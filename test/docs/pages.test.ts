@@ -151,8 +151,10 @@ describe('the documentation pages', () => {
     expect(js.headers.get('content-type')).toStartWith('text/javascript')
     expect((await js.text()).length).toBeGreaterThan(1_000_000)
     expect((await req('/api/docs/static/swagger-ui.css')).headers.get('content-type')).toStartWith('text/css')
-    const missing = await req('/api/docs/static/nothing.js')
-    expect(missing.status).toBe(404)
-    expect(await missing.json()).toEqual({ detail: 'Not found.', code: 'not_found' })
+    for (const name of ['nothing.js', 'constructor', '__proto__', 'toString', '..%2Fpackage.json']) {
+      const missing = await req(`/api/docs/static/${name}`)
+      expect({ name, status: missing.status }).toEqual({ name, status: 404 })
+      expect(await missing.json()).toEqual({ detail: 'Not found.', code: 'not_found' })
+    }
   })
 })
