@@ -33,3 +33,14 @@ export function describeLink(href: string, origins: Origins): MailLink {
   if (uid && token) return { href, where, action: { kind: 'reset', uid, token } }
   return { href, where }
 }
+
+/**
+ * The HTML body as the mailbox frames it: its links open a new tab, as in a mail client (the pages they
+ * lead to refuse to be framed). `<base>` goes into <head> so a doctype keeps the page in standards mode.
+ */
+export function linksInNewTab(html: string): string {
+  const base = '<base target="_blank">'
+  const head = /<head(\s[^>]*)?>/i.exec(html)
+  if (head) return html.slice(0, head.index + head[0].length) + base + html.slice(head.index + head[0].length)
+  return base + html
+}

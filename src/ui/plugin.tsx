@@ -13,8 +13,8 @@ import { Profile } from '../../views/ui/profile.tsx'
 import { Status, type StatusProps } from '../../views/ui/status.tsx'
 import { assetResponse, assetUrls } from './assets.ts'
 import { apiPaths, detailOf, operationsOf, prefersHtml, prettyJson, routesFor } from './browsable.ts'
-import { type Origins, describeLink, findLinks } from './mail-links.ts'
-import { htmlResponse } from './respond.ts'
+import { type Origins, describeLink, findLinks, linksInNewTab } from './mail-links.ts'
+import { htmlResponse, mailHtmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
 
 const MAILBOX_SIZE = 50
@@ -84,9 +84,19 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
       ({ params, request }) => {
         const row = /^\d{1,15}$/.test(params.id) ? outbox.byId(Number(params.id)) : undefined
         if (!row) return htmlResponse(<MailNotFound id={params.id} />, 404)
-        const mail = outboxMessage(row)
+        const message = outboxMessage(row)
+        const mail = { ...message, htmlUrl: message.html === null ? null : `/api/auth/ui/mailbox/${row.id}/html` }
         const links = findLinks(mail.text).map((href) => describeLink(href, origins(request)))
         return htmlResponse(<MailView mail={mail} links={links} />)
+      },
+      hidden,
+    )
+    .get(
+      '/mailbox/:id/html',
+      ({ params }) => {
+        const row = /^\d{1,15}$/.test(params.id) ? outbox.byId(Number(params.id)) : undefined
+        if (!row?.html_body) throw notFound()
+        return mailHtmlResponse(linksInNewTab(row.html_body))
       },
       hidden,
     )

@@ -1,6 +1,6 @@
 // Links found in outbox messages, and which flow each one finishes.
 import { describe, expect, it } from 'bun:test'
-import { describeLink, findLinks } from '../../src/ui/mail-links.ts'
+import { describeLink, findLinks, linksInNewTab } from '../../src/ui/mail-links.ts'
 
 describe('mail links', () => {
   it('finds each http(s) link once, without trailing punctuation', () => {
@@ -23,5 +23,13 @@ describe('mail links', () => {
     })
     expect(describeLink('http://localhost:8000/other', origins)).toEqual({ href: 'http://localhost:8000/other', where: 'here' })
     expect(describeLink('https://evil.example/?key=1', origins).where).toBe('elsewhere')
+  })
+
+  it('makes the links of an HTML mail open a new tab, keeping its doctype first', () => {
+    expect(linksInNewTab('<!doctype html><html><head><title>t</title></head><body><a href="x">x</a></body></html>')).toBe(
+      '<!doctype html><html><head><base target="_blank"><title>t</title></head><body><a href="x">x</a></body></html>',
+    )
+    expect(linksInNewTab('<HEAD lang="en"></HEAD>')).toBe('<HEAD lang="en"><base target="_blank"></HEAD>')
+    expect(linksInNewTab('<p>no head</p>')).toBe('<base target="_blank"><p>no head</p>')
   })
 })

@@ -143,10 +143,20 @@ describe('escaping of user-controlled values', () => {
     expect(d.querySelector('#mail-subject')!.textContent).toBe('<img src=x onerror=alert(1)>')
     expect(d.querySelector('pre')!.textContent).toBe('Hello <script>alert(2)</script>')
     const frame = d.querySelector('iframe')!
-    expect(frame.getAttribute('sandbox')).toBe('')
-    expect(frame.getAttribute('srcdoc')).toBe('<p>Hi</p><script>alert(3)</script>')
+    // Scripts stay off (no allow-scripts) and the frame has an opaque origin (no allow-same-origin).
+    expect(frame.getAttribute('sandbox')).toBe('allow-popups allow-popups-to-escape-sandbox')
     expect(d.querySelectorAll('script, img').length).toBe(0)
+    const src = frame.getAttribute('src')!
     await page.close()
+    // The HTML itself is served sandboxed by its own CSP too, so even opened directly it runs no script.
+    const body = await t.req(src)
+    expect(body.status).toBe(200)
+    const csp = body.headers.get('content-security-policy')!
+    expect(csp).toStartWith('sandbox allow-popups allow-popups-to-escape-sandbox;')
+    expect(csp).not.toContain('allow-scripts')
+    expect(csp).not.toContain('allow-same-origin')
+    expect(csp).toContain("default-src 'none'")
+    expect(await body.text()).toBe('<base target="_blank"><p>Hi</p><script>alert(3)</script>')
   })
 })
 
@@ -160,6 +170,7 @@ describe('mailbox', () => {
     expect([...page.document.querySelectorAll('.mails .subject')].map((e) => e.textContent)).toEqual(['second', 'first'])
     await page.close()
     expect((await t.req('/api/auth/ui/mailbox/999/')).status).toBe(404)
+    expect((await t.req('/api/auth/ui/mailbox/1/html')).status).toBe(404) // a text-only mail has no HTML body
     expect((await t.req('/api/auth/ui/mailbox/abc/')).status).toBe(404)
   })
 

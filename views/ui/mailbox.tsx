@@ -12,7 +12,8 @@ export interface MailSummary {
 
 export interface MailMessage extends MailSummary {
   readonly text: string
-  readonly html: string | null
+  /** Where the HTML body is served (sandboxed), or null for a text-only mail. */
+  readonly htmlUrl: string | null
 }
 
 /** A link found in a message, and what the UI can do with it. */
@@ -97,10 +98,12 @@ export const MailView = ({ mail, links }: { readonly mail: MailMessage; readonly
     )}
     <h4>Text</h4>
     <pre safe>{mail.text}</pre>
-    {mail.html !== null && (
+    {mail.htmlUrl !== null && (
       <>
         <h4>HTML</h4>
-        <iframe title="HTML body of the message" sandbox="" srcdoc={mail.html}></iframe>
+        {/* No scripts, no access to this page (opaque origin); only the new tab a clicked link opens.
+            Loaded by URL, not srcdoc: htmx edits <head> out of fragments, even inside attribute values. */}
+        <iframe title="HTML body of the message" sandbox="allow-popups allow-popups-to-escape-sandbox" src={mail.htmlUrl}></iframe>
       </>
     )}
   </article>
