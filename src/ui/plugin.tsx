@@ -30,6 +30,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     cookieAuth: config.useAuthCookie,
   })
   const mails = () => outbox.list(MAILBOX_SIZE).map(outboxMessage)
+  const mailById = (id: string) => (/^\d{1,15}$/.test(id) ? outbox.byId(Number(id)) : undefined)
   const origins = (request: Request): Origins => ({
     local: [new URL(request.url).origin, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])],
     frontend: config.frontendBaseUrl ? new URL(config.frontendBaseUrl).origin : null,
@@ -46,7 +47,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
       const body = prettyJson(await answer.text())
       const get = matched.find((r) => r.method === 'GET')
       const getDetail = get ? detailOf(get) : undefined
-      return htmlResponse(
+      const page = await htmlResponse(
         <BrowsablePage
           siteName={config.siteName}
           assets={assetUrls}
@@ -60,6 +61,9 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
         />,
         answer.status,
       )
+      // The route's cookies too (GET csrf/ sets one), so the page does what the API call did.
+      for (const cookie of answer.headers.getSetCookie()) page.headers.append('set-cookie', cookie)
+      return page
     })
     .get(
       '/',
@@ -82,7 +86,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     .get(
       '/mailbox/:id/',
       ({ params, request }) => {
-        const row = /^\d{1,15}$/.test(params.id) ? outbox.byId(Number(params.id)) : undefined
+        const row = mailById(params.id)
         if (!row) return htmlResponse(<MailNotFound id={params.id} />, 404)
         const message = outboxMessage(row)
         const mail = { ...message, htmlUrl: message.html === null ? null : `/api/auth/ui/mailbox/${row.id}/html` }
@@ -94,7 +98,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     .get(
       '/mailbox/:id/html',
       ({ params }) => {
-        const row = /^\d{1,15}$/.test(params.id) ? outbox.byId(Number(params.id)) : undefined
+        const row = mailById(params.id)
         if (!row?.html_body) throw notFound()
         return mailHtmlResponse(linksInNewTab(row.html_body))
       },

@@ -105,6 +105,16 @@ describe('browsable API', () => {
     expect(missing.headers.get('content-type')).toContain('application/json')
   })
 
+  it('a browsable GET sets the cookies the API call sets (csrf/)', async () => {
+    const t = uiApp()
+    const api = await t.req('/api/auth/csrf/')
+    const page = await t.req('/api/auth/csrf/', { headers: { accept: BROWSER_ACCEPT } })
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    const names = (res: Response) => res.headers.getSetCookie().map((c) => c.split('=')[0])
+    expect(names(api)).toContain('csrftoken')
+    expect(names(page)).toEqual(names(api))
+  })
+
   it('its PATCH form calls the real API with the CSRF header and shows the answer', async () => {
     const { t, jar } = await loggedIn()
     const page = await openPage(t.app, '/api/auth/user/', { jar, accept: BROWSER_ACCEPT })
