@@ -49,8 +49,8 @@ async function startServer(): Promise<string> {
   }
 }
 
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+async function shot(page: Page, name: string, fullPage = true) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage })
 }
 
 /** The newest entry of the response viewer, once it reads "METHOD path status". */
@@ -183,17 +183,18 @@ describe('testing UI in Chromium', () => {
     expect(await page.locator('#status').textContent()).toContain('Not authenticated')
     await shot(page, '06-logged-out')
 
-    // The new password is the one that works now (by e-mail this time).
-    const byEmail = page.locator('#login-email')
-    await byEmail.getByLabel('E-mail').fill('alice@example.com')
-    await byEmail.getByLabel('Password').fill(NEW_PASSWORD)
-    await call(page, '#login-email button[type=submit]', 'POST', '/api/auth/login/', 200)
-
-    // The same page at phone width.
-    await page.setViewportSize({ width: 390, height: 844 })
-    await page.reload()
+    // The new password is the one that works now: by e-mail this time, and with the keyboard only.
+    await page.setViewportSize({ width: 390, height: 844 }) // a phone
+    await page.locator('#login-email').getByLabel('E-mail').focus()
+    const before = await page.locator('#responses .resp').count()
+    await page.keyboard.type('alice@example.com')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type(NEW_PASSWORD)
+    await page.keyboard.press('Enter')
+    await page.locator('#responses .resp').nth(before).waitFor()
+    await expectResponse(page, 'POST', '/api/auth/login/', 200)
     await page.locator('#status strong', { hasText: 'alice' }).waitFor()
-    await shot(page, '07-phone')
+    await shot(page, '07-phone', false) // the viewport: the response viewer docked at the bottom
 
     expect(consoleErrors).toEqual([])
     expect(foreignRequests).toEqual([])

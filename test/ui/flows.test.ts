@@ -40,6 +40,7 @@ describe('testing UI flows (htmx in happy-dom)', () => {
 
       await submit(page, 'login-username', { username: 'alice', password: PASSWORD })
       expect(viewer(page)[0]).toBe('POST /api/auth/login/ 200')
+      expect((page.document.querySelector('#login-username [name=password]') as unknown as { value: string }).value).toBe('')
       expect(page.document.querySelector('#status')!.textContent).toContain('Authenticated')
       expect(page.document.querySelector('#status strong')!.textContent).toBe('alice')
       expect(page.jar.get('csrftoken')).toBeTruthy()

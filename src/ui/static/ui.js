@@ -130,8 +130,16 @@
     var text = d.xhr.responseText
     show(method, path, status, text)
     remember(path, status, text)
+    if (status < 200 || status > 299) return
+    // Passwords do not linger in a form once the call they were for has succeeded.
+    var form = d.elt.closest ? d.elt.closest('form') : null
+    if (form) {
+      form.querySelectorAll('input[type=password]').forEach(function (input) {
+        input.value = ''
+      })
+    }
     // Anything that may change who is logged in, the profile or the outbox refreshes the panels that show them.
-    if (method !== 'get' && status >= 200 && status < 300) htmx.trigger(body, 'authkit:changed')
+    if (method !== 'get') htmx.trigger(body, 'authkit:changed')
   })
 
   // Mailbox buttons carry {"form": id, "values": {...}}: fill that form, open it and focus the next empty field.
