@@ -5,7 +5,7 @@
 //          --binary PATH (an authkit executable to measure instead of building dist/authkit)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { SETTINGS } from '../src/config/settings.ts'
 import { Unavailable } from './lib/api.ts'
@@ -83,6 +83,7 @@ async function main() {
     await sh([process.execPath, 'run', 'build'])
   }
   const binary = args.binary ? resolve(args.binary) : join(root, 'dist', 'authkit')
+  const binaryName = relative(root, binary).startsWith('..') ? binary : relative(root, binary)
   const work = mkdtempSync(join(tmpdir(), 'authkit-bench-'))
   const dataDir = (name: string) => {
     const d = join(work, name)
@@ -194,7 +195,7 @@ async function main() {
     command: `bun run bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: m,
     settings: { connections, durationSec: duration, warmupSec: warmup, argon2, loadGenerator: 'autocannon (in-process, Bun)' },
-    binary: { path: 'dist/authkit', bytes: binaryBytes },
+    binary: { path: binaryName, bytes: binaryBytes },
     coldStart: cold,
     idleRssMb,
     hashRate,
@@ -212,7 +213,7 @@ async function main() {
     '',
     table(rows),
     '',
-    `binary dist/authkit: ${(binaryBytes / 2 ** 20).toFixed(1)} MB` +
+    `binary ${binaryName}: ${(binaryBytes / 2 ** 20).toFixed(1)} MB` +
       (cold ? `; cold start median ${cold.medianMs.toFixed(1)} ms (first start ${cold.firstStartMs.toFixed(1)} ms)` : '') +
       (idleRssMb !== null ? `; idle RSS ${idleRssMb.toFixed(1)} MB` : ''),
     hashRate ? `argon2id alone (${connections} in flight): ${hashRate.verifyPerSec.toFixed(1)} verifies/s, ${hashRate.hashPerSec.toFixed(1)} hashes/s` : '',
