@@ -29,7 +29,7 @@ async function startServer(): Promise<string> {
   const config = join(dataDir, 'empty.toml')
   await Bun.write(config, '')
   const args = ['serve', '--dev', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--config', config]
-  server = Bun.spawn(['bun', join(ROOT, 'src', 'main.ts'), ...args], {
+  server = Bun.spawn([process.execPath, join(ROOT, 'src', 'main.ts'), ...args], {
     cwd: ROOT, // bun reads tsconfig (JSX settings) from the working directory
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dataDir },
     stdout: 'pipe',

@@ -1,7 +1,7 @@
 // HTMX flows of the testing UI in happy-dom: the real htmx and ui.js, every request through app.handle.
 import { describe, expect, it } from 'bun:test'
 import { type Page, openPage } from '../helpers/htmx-browser.ts'
-import { PASSWORD, uiApp } from './fixtures.ts'
+import { PASSWORD, insertUser, uiApp } from './fixtures.ts'
 
 const NEW_PASSWORD = 'another-Horse-staple-42'
 
@@ -175,6 +175,23 @@ describe('testing UI flows (htmx in happy-dom)', () => {
       expect(lastBody(page).key).toBeTruthy()
       expect(page.document.querySelector('#status')!.textContent).toContain('Auth type: TOKEN')
       expect(page.document.querySelector('#status strong')!.textContent).toBe('gina')
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('a username containing <script> stays text when htmx swaps the status bar in after login', async () => {
+    const t = uiApp()
+    const evil = '<script>window.pwned = true</script>'
+    await insertUser(t, evil, 'mallory@example.com')
+    const page = await openPage(t.app, '/api/auth/ui/')
+    try {
+      await submit(page, 'login-email', { email: 'mallory@example.com', password: PASSWORD })
+      expect(viewer(page)[0]).toBe('POST /api/auth/login/ 200')
+      expect(page.document.querySelector('#status strong')!.textContent).toBe(evil)
+      expect(page.document.querySelector('#profile dl')!.textContent).toContain(evil)
+      expect(page.document.querySelectorAll('#status script, #profile script').length).toBe(0)
+      expect((page.window as unknown as { pwned?: boolean }).pwned).toBeUndefined()
     } finally {
       await page.close()
     }

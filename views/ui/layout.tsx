@@ -10,9 +10,10 @@ export interface AssetUrls {
 }
 
 // 4xx answers are what a tester provokes on purpose: no swap, and no htmx console error for them.
-// No eval (no hx-on / js: values) and no injected indicator <style>, so a strict CSP holds.
+// No eval (no hx-on / js: values), no <script> run from swapped fragments, no injected indicator <style>.
 const HTMX_CONFIG = JSON.stringify({
   allowEval: false,
+  allowScriptTags: false,
   includeIndicatorStyles: false,
   selfRequestsOnly: true,
   historyEnabled: false,
