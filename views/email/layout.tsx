@@ -1,5 +1,6 @@
 // The frame every authkit e-mail shares: a plain, inline-styled HTML body (mail clients drop <style> and
 // external assets) and the matching plain-text version. Every value is escaped (`safe`); hrefs are attributes.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 
 export interface RenderedMail {
   readonly subject: string

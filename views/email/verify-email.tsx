@@ -1,4 +1,5 @@
 // The e-mail that carries a verification key: after registration, on resend, and for a new address.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { type RenderedMail, actionMail, humanDuration } from './layout.tsx'
 
 export interface VerifyEmailProps {

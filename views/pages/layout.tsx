@@ -1,5 +1,6 @@
 // The frame of the few pages authkit serves itself (finishing e-mail verification and password reset when
 // no frontend is configured): one inline stylesheet, no scripts, no external assets.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import type { PropsWithChildren } from '@kitajs/html'
 
 const STYLE = `

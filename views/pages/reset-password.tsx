@@ -1,5 +1,6 @@
 // The page an e-mailed password reset link opens (no frontend configured): a form for the new password that
 // POSTs uid and token back. Opening the page does not use the token.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { FieldMessages, Page } from './layout.tsx'
 
 export interface ResetPasswordPageProps {

@@ -1,6 +1,7 @@
 // The page an e-mailed verification link opens (no frontend configured). Opening it changes nothing, so
 // mail scanners that prefetch links cannot use the key; the button POSTs it to finish. The form has no
 // `action`: it posts to the page's own URL, which also works behind a path prefix or with a trailing slash.
+/** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { Page } from './layout.tsx'
 
 export function VerifyEmailPage({ siteName, keyValue }: { siteName: string; keyValue: string }): JSX.Element {
