@@ -1,5 +1,5 @@
 // How a message leaves authkit: the SMTP transport (nodemailer, from EMAIL_URL), or any stand-in with `send`.
-import nodemailer from 'nodemailer'
+import type NodeMailer from 'nodemailer'
 
 export interface OutgoingMail {
   readonly from: string
@@ -17,6 +17,9 @@ export interface Transport {
 
 /** SMTP from `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://...` (TLS from the start). */
 export function smtpTransport(emailUrl: string): Transport {
+  // Loaded here, not at the top: nodemailer brings node:http, dns, tls and streams, ~25 ms of every
+  // start-up (most servers in development never send mail).
+  const nodemailer = require('nodemailer') as typeof NodeMailer
   const transporter = nodemailer.createTransport(emailUrl, {
     // Short waits: a dead server costs a retry later, not a stuck worker now.
     connectionTimeout: 10_000,
