@@ -1,6 +1,7 @@
 // The settings schema: every setting's name, type, default and documentation, in one table.
 // Names follow DRF Auth Kit / simplejwt / allauth / Django; in code they are camelCase
 // (`ACCESS_TOKEN_LIFETIME` is `accessTokenLifetime`). The README's reference is generated from this table.
+import { DEFAULT_RATE_LIMITS, RATE_LIMITS_ALLOWED, RATE_LIMITS_DOC, parseRateLimitsSetting } from './rate-limits.ts'
 
 /** One setting: how to read a raw value (a string from env/flags, or a TOML value) and what it means. */
 export interface Setting<T> {
@@ -137,6 +138,15 @@ const url = (group: Group, doc: string) =>
     parse: (raw) => (typeof raw === 'string' && isHttpUrl(raw) ? raw.replace(/\/+$/, '') : fail('expected an http(s) URL')),
   })
 
+/** ACCOUNT_RATE_LIMITS: allauth's format and defaults, kept in ./rate-limits.ts with the list of actions. */
+const rateLimits = (group: Group): Setting<string[]> => ({
+  group,
+  default: [...DEFAULT_RATE_LIMITS],
+  doc: RATE_LIMITS_DOC,
+  allowed: RATE_LIMITS_ALLOWED,
+  parse: parseRateLimitsSetting,
+})
+
 const OP: Group = 'Operational'
 const AUTH: Group = 'Authentication'
 const PW: Group = 'Passwords'
@@ -188,6 +198,7 @@ export const SETTINGS = {
 
   accountEmailVerification: oneOf(ACC, ['none', 'optional', 'mandatory'], 'mandatory', 'Whether e-mail addresses are verified, and whether login waits for it.'),
   accountLoginMethods: list(ACC, ['username', 'email'], 'What login accepts: `username`, `email`, or both.', 'username and/or email', (m) => m === 'username' || m === 'email'),
+  accountRateLimits: rateLimits(ACC),
   oldPasswordFieldEnabled: bool(ACC, true, 'Password change asks for the old password.'),
   passwordResetPreventEnumeration: bool(ACC, true, 'Password reset answers the same whether or not the address has an account.'),
   emailConfirmationExpire: duration(ACC, '3d', 'Lifetime of an e-mail verification key.'),

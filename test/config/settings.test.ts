@@ -100,6 +100,12 @@ describe('every bad value stops start-up with one line naming the setting, the v
     ['the verification mode', { AUTHKIT_ACCOUNT_EMAIL_VERIFICATION: 'always' }, ['ACCOUNT_EMAIL_VERIFICATION', 'one of none, optional, mandatory']],
     ['argon2 memory', { AUTHKIT_ARGON2_MEMORY_COST: '8' }, ['ARGON2_MEMORY_COST', 'an integer from 1024']],
     ['the body limit', { AUTHKIT_DATA_UPLOAD_MAX_MEMORY_SIZE: '-1' }, ['DATA_UPLOAD_MAX_MEMORY_SIZE', 'an integer']],
+    ['a rate-limit action', { AUTHKIT_ACCOUNT_RATE_LIMITS: 'login=5/m/ip,logon=5/m/ip' }, ['ACCOUNT_RATE_LIMITS', '"logon"', 'expected one of login, login_failed']],
+    ['a rate-limit entry', { AUTHKIT_ACCOUNT_RATE_LIMITS: 'login=5/minute/ip' }, ['ACCOUNT_RATE_LIMITS', '"login=5/minute/ip"', 'action=N/period/scope']],
+    ['an entry without =', { AUTHKIT_ACCOUNT_RATE_LIMITS: 'login' }, ['ACCOUNT_RATE_LIMITS', 'action=N/period/scope']],
+    ['a rate-limit scope', { AUTHKIT_ACCOUNT_RATE_LIMITS: 'change_password=5/m/key' }, ['ACCOUNT_RATE_LIMITS', 'change_password is counted per ip or user']],
+    ['a zero rate limit', { AUTHKIT_ACCOUNT_RATE_LIMITS: 'login=0/m/ip' }, ['ACCOUNT_RATE_LIMITS', 'at least 1', 'use "login=" to turn it off']],
+    ['two limits on one window', { AUTHKIT_ACCOUNT_RATE_LIMITS: 'login=5/m/ip,login=9/60/ip' }, ['ACCOUNT_RATE_LIMITS', 'two limits per ip']],
   ]
   for (const [what, env, parts] of cases) {
     it(`rejects ${what}`, () => {
@@ -158,6 +164,29 @@ describe('values', () => {
     expect(parseDuration('1d')).toBe(86400)
     expect(() => parseDuration('-5')).toThrow()
     expect(() => parseDuration('1w')).toThrow()
+  })
+
+  it('ACCOUNT_RATE_LIMITS: a listed action replaces its defaults, `action=` turns one off, empty turns all off', () => {
+    const cwd = tempDir()
+    const limits = (raw: string) => loadConfig({ env: { AUTHKIT_ACCOUNT_RATE_LIMITS: raw }, cwd }).config.accountRateLimits
+    const given = limits(' login_failed = 3/5m/key , signup=, login=10/30s/ip,login=100/h/ip ')
+    expect(given).toEqual([
+      'login=10/30s/ip',
+      'login=100/h/ip',
+      'login_failed=3/5m/key',
+      'signup=',
+      'reset_password=20/m/ip',
+      'reset_password=5/m/key',
+      'reset_password_from_key=20/m/ip',
+      'confirm_email=1/3m/key',
+      'change_password=5/m/user',
+    ])
+    expect(SETTINGS.accountRateLimits.parse(given)).toEqual(given)
+    expect(limits('')).toEqual([])
+    writeFileSync(join(cwd, 'authkit.toml'), 'ACCOUNT_RATE_LIMITS = ["login=5/m/ip", "confirm_email="]\n')
+    const fromFile = loadConfig({ env: {}, cwd }).config.accountRateLimits
+    expect(fromFile.slice(0, 2)).toEqual(['login=5/m/ip', 'login_failed=10/m/ip'])
+    expect(fromFile).toContain('confirm_email=')
   })
 
   it('an empty value clears an optional setting', () => {
