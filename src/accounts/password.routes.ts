@@ -1,17 +1,20 @@
 // POST password/change/ (logged in), password/reset/ and password/reset/confirm/ (no login needed).
 import { Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
+import type { Throttle } from '../auth/throttle.ts'
 import { authPlugin } from '../http/auth.ts'
 import { op } from '../http/openapi.ts'
+import { throttled } from '../lib/errors.ts'
 import type { Accounts } from './accounts.ts'
 import { Detail, PasswordResetBody, PasswordResetConfirmBody, passwordChangeBody } from './schemas.ts'
 
-export const passwordRoutes = (deps: Deps, accounts: Accounts) =>
+export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttle) =>
   new Elysia({ name: 'accounts-password', prefix: '/api/auth' })
     .use(authPlugin(deps))
     .post(
       '/password/change',
-      async ({ body, user, session }) => {
+      async ({ body, request, user, session }) => {
+        throttle.take('change_password', { ip: throttle.ipOf(request), user: user.id })
         await accounts.passwordChange.change(user, session.id, body)
         return { detail: 'New password has been saved.' }
       },
@@ -27,13 +30,19 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts) =>
             'messages are reported under `new_password2`. Every other session of the user is revoked; this one keeps working.',
           authenticated: true,
           responses: { 200: Detail },
+          errors: [429],
         }),
       },
     )
     .post(
       '/password/reset',
       ({ body, request }) => {
-        accounts.passwordReset.request(body.email, request.url)
+        throttle.take('reset_password', { ip: throttle.ipOf(request) })
+        // Past the per-address limit: the same answer and no mail (a 429 would tell who has an account),
+        // unless PASSWORD_RESET_PREVENT_ENUMERATION is off and it could tell anyway.
+        const byAddress = throttle.count('reset_password', { key: body.email })
+        if (byAddress.allowed) accounts.passwordReset.request(body.email, request.url)
+        else if (!deps.config.passwordResetPreventEnumeration) throw throttled(byAddress.retryAfter)
         return { detail: 'Password reset e-mail has been sent.' }
       },
       {
@@ -45,14 +54,17 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts) =>
           description:
             'Mails a link with `uid` and a single-use `token` (valid for PASSWORD_RESET_TIMEOUT) to an active account with ' +
             'this address. Answers the same whether or not the address has an account, unless ' +
-            'PASSWORD_RESET_PREVENT_ENUMERATION is false (then an unknown address is a 400).',
+            'PASSWORD_RESET_PREVENT_ENUMERATION is false (then an unknown address is a 400). Past the per-address ' +
+            '`reset_password` rate limit it answers the same and mails nothing.',
           responses: { 200: Detail },
+          errors: [429],
         }),
       },
     )
     .post(
       '/password/reset/confirm',
-      async ({ body }) => {
+      async ({ body, request }) => {
+        throttle.take('reset_password_from_key', { ip: throttle.ipOf(request) })
         await accounts.passwordReset.confirm(body)
         return { detail: 'Password has been reset with the new password.' }
       },
@@ -66,6 +78,7 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts) =>
             '`uid` and `token` from the reset e-mail, `new_password1`, `new_password2`. A bad uid is `{"uid":["Invalid value"]}`; ' +
             'a bad, expired or used token `{"token":["Invalid value"]}`. The token works once; every session of the user is revoked.',
           responses: { 200: Detail },
+          errors: [429],
         }),
       },
     )

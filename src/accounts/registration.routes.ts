@@ -1,15 +1,17 @@
 // POST registration/, registration/verify-email/, registration/resend-email/ (no login needed).
 import { Elysia } from 'elysia'
+import type { Throttle } from '../auth/throttle.ts'
 import { op } from '../http/openapi.ts'
 import type { Accounts } from './accounts.ts'
 import { Detail, RegisterBody, RegisterResponse, ResendEmailBody, VerifyEmailBody } from './schemas.ts'
 import { publicUser } from './user.ts'
 
-export const registrationRoutes = (accounts: Accounts) =>
+export const registrationRoutes = (accounts: Accounts, throttle: Throttle) =>
   new Elysia({ name: 'accounts-registration', prefix: '/api/auth' })
     .post(
       '/registration',
       async ({ body, request, status }) => {
+        throttle.take('signup', { ip: throttle.ipOf(request), key: body.email })
         const { detail, user } = await accounts.registration.register(body, request.url)
         return status(201, { detail, user: publicUser(user) })
       },
@@ -26,6 +28,7 @@ export const registrationRoutes = (accounts: Accounts) =>
             'Unless ACCOUNT_EMAIL_VERIFICATION is `none`, a verification e-mail is queued; with `mandatory`, login waits for it. ' +
             'No tokens are issued.',
           responses: { 201: RegisterResponse },
+          errors: [429],
         }),
       },
     )
@@ -52,7 +55,9 @@ export const registrationRoutes = (accounts: Accounts) =>
     .post(
       '/registration/resend-email',
       ({ body, request }) => {
-        accounts.registration.resend(body.email, request.url)
+        throttle.take('confirm_email', { ip: throttle.ipOf(request) })
+        // Past the per-address limit: the same answer, no mail (a 429 would tell who has an account).
+        if (throttle.count('confirm_email', { key: body.email }).allowed) accounts.registration.resend(body.email, request.url)
         return { detail: 'ok' }
       },
       {
@@ -63,8 +68,10 @@ export const registrationRoutes = (accounts: Accounts) =>
           summary: 'Resend the verification e-mail',
           description:
             'Always answers 200 `{"detail":"ok"}`, so it cannot be used to find out who has an account. ' +
-            'A new key is mailed only when the address belongs to an unverified account (or is a pending new address).',
+            'A new key is mailed only when the address belongs to an unverified account (or is a pending new address), ' +
+            'and at most as often as the `confirm_email` rate limit allows.',
           responses: { 200: Detail },
+          errors: [429],
         }),
       },
     )

@@ -1,6 +1,7 @@
 // Every accounts route as one plugin for createApp: registration, user, password, and the link pages.
 import { Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
+import { createThrottle } from '../auth/throttle.ts'
 import { createAccounts } from './accounts.ts'
 import { pagesRoutes } from './pages.routes.ts'
 import { passwordRoutes } from './password.routes.ts'
@@ -9,9 +10,10 @@ import { userRoutes } from './user.routes.ts'
 
 export function accountsRoutes(deps: Deps) {
   const accounts = createAccounts(deps)
+  const throttle = createThrottle(deps)
   return new Elysia({ name: 'accounts' })
-    .use(registrationRoutes(accounts))
+    .use(registrationRoutes(accounts, throttle))
     .use(userRoutes(deps, accounts))
-    .use(passwordRoutes(deps, accounts))
+    .use(passwordRoutes(deps, accounts, throttle))
     .use(pagesRoutes(accounts, deps.config.siteName))
 }

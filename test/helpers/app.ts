@@ -23,6 +23,9 @@ export function testConfig(overrides: Partial<Config> = {}): ServerConfig {
     argon2MemoryCost: 1024,
     argon2TimeCost: 1,
     accessLog: false,
+    // Off unless a test sets them (test/auth/throttle*.test.ts): under the ManualClock every request of a
+    // test falls in one window, so a file's many logins would hit the production limits.
+    accountRateLimits: [],
     ...overrides,
     dataDir: ':memory:',
     secretKey: overrides.secretKey ?? TEST_SECRET,

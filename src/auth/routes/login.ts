@@ -2,22 +2,22 @@
 import { Elysia } from 'elysia'
 import { publicUser } from '../../accounts/user.ts'
 import { op } from '../../http/openapi.ts'
-import { clientIp } from '../../http/server.ts'
+import { loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
+import { createThrottle } from '../throttle.ts'
 import { jwtBody, setLoginCookies } from './respond.ts'
 import { loginBody, loginResponse } from './schemas.ts'
 
 export const loginRoutes = (deps: AuthDeps) => {
   const { config, clock } = deps
   const s = authServices(deps)
+  const throttle = createThrottle(deps)
   return new Elysia({ name: 'auth-login', seed: s.seed }).post(
     '/login',
     async ({ body, request, cookie }) => {
-      const user = await s.credentials.check(body)
-      const issued = await s.issuer.login(user.id, {
-        userAgent: request.headers.get('user-agent') ?? '',
-        ip: clientIp(request, config.trustedProxies),
-      })
+      const ip = throttle.ipOf(request)
+      const user = await throttledLogin(throttle, { ip, key: loginKey(body) }, () => s.credentials.check(body))
+      const issued = await s.issuer.login(user.id, { userAgent: request.headers.get('user-agent') ?? '', ip })
       setLoginCookies(cookie, config, issued, clock.now())
       if (issued.kind === 'token') return { key: issued.key, user: publicUser(user) }
       return { ...jwtBody(config, issued), user: publicUser(user) }
@@ -36,6 +36,7 @@ export const loginRoutes = (deps: AuthDeps) => {
           (config.useAuthCookie ? '; the credentials are also set as HttpOnly cookies, with a `csrftoken` cookie.' : '.') +
           ' An unknown user, a wrong password and an inactive account get the same answer.',
         responses: { 200: loginResponse(config.authType) },
+        errors: [429],
       }),
     },
   )

@@ -1,0 +1,31 @@
+// The rate limits of login/: `login` counts every attempt and `login_failed` only failures, per client
+// and per account key, both decided before any password is hashed.
+import { FieldErrors } from '../lib/errors.ts'
+import { INVALID_CREDENTIALS } from './credentials.ts'
+import type { Throttle } from './throttle.ts'
+
+/** The account key of a login body: the username or e-mail it names (the throttle compares it in lower case). */
+export const loginKey = (body: { username?: string; email?: string }) => body.email || body.username || ''
+
+const isBadCredentials = (e: unknown) => e instanceof FieldErrors && e.fields.non_field_errors?.[0] === INVALID_CREDENTIALS
+
+/**
+ * Runs `check` (the password check) under the login limits. The failure is counted up front and given
+ * back when the attempt did not fail: counted afterwards, a burst of parallel guesses would all pass the
+ * check while their failures were still being hashed. A success also clears the key's failures (not the
+ * client's: logging into one's own account must not reset the guesses made at others).
+ */
+export async function throttledLogin<T>(throttle: Throttle, who: { ip: string; key: string }, check: () => Promise<T>): Promise<T> {
+  throttle.take('login', who)
+  const failure = throttle.take('login_failed', who)
+  try {
+    const user = await check()
+    throttle.clear(failure, ['key'])
+    throttle.refund(failure, ['ip'])
+    return user
+  } catch (e) {
+    // Right password but, e.g., an unverified e-mail: not a failed guess.
+    if (!isBadCredentials(e)) throttle.refund(failure, ['ip', 'key'])
+    throw e
+  }
+}
