@@ -1,7 +1,7 @@
 // One measured load run with autocannon: a warm-up, then a bounded run at fixed connections while the
 // server's memory is sampled. Every non-2xx answer, socket error and timeout counts as an error.
 import type { Request, Result } from 'autocannon'
-import { rssSampler, waitIdle } from './servers.ts'
+import { cpuMsOf, rssSampler, waitIdle } from './servers.ts'
 
 export interface LoadSpec {
   /** Base URL of the server, e.g. http://127.0.0.1:1234 */
@@ -31,6 +31,8 @@ export interface Measured {
   /** The first unexpected answer, to make a failing run explain itself. */
   readonly firstError?: string
   readonly peakRssMb?: number
+  /** CPU time the server process spent per answered request (all its threads), in µs: steadier than req/s on a busy machine. */
+  readonly cpuUsPerRequest?: number
   /** How the run was made, when it is not the usual (e.g. each request with a new token). */
   readonly note?: string
 }
@@ -53,8 +55,11 @@ export async function measure(spec: LoadSpec, opts: LoadOptions): Promise<Measur
   if (opts.warmup > 0 && !opts.amount) await once(spec, opts.connections, { duration: opts.warmup }, {})
   if (opts.pid) await waitIdle(opts.pid)
   const sampler = opts.pid ? rssSampler(opts.pid) : null
+  const cpuBefore = opts.pid ? cpuMsOf(opts.pid) : null
   const r = await once(spec, opts.connections, opts.amount ? { amount: opts.amount } : { duration: opts.duration }, firstError)
   const peakRssMb = sampler?.stop()
+  const cpuAfter = opts.pid ? cpuMsOf(opts.pid) : null
+  const cpuUsPerRequest = cpuBefore !== null && cpuAfter !== null && r['2xx'] > 0 ? ((cpuAfter - cpuBefore) * 1000) / r['2xx'] : undefined
   if (opts.pid) await waitIdle(opts.pid)
   const statusCodes: Record<string, number> = {}
   for (const [code, { count }] of Object.entries(r.statusCodeStats)) statusCodes[code] = count
@@ -67,5 +72,6 @@ export async function measure(spec: LoadSpec, opts: LoadOptions): Promise<Measur
     statusCodes,
     ...(firstError.text ? { firstError: firstError.text } : {}),
     ...(peakRssMb !== undefined ? { peakRssMb } : {}),
+    ...(cpuUsPerRequest !== undefined ? { cpuUsPerRequest } : {}),
   }
 }

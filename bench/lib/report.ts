@@ -30,24 +30,26 @@ function pad(cells: string[][]): string {
 }
 
 export function table(rows: readonly Row[]): string {
-  const head = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', '']
+  const head = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'CPU µs/req', '']
   const body = rows.map((r) => {
-    if (!isMeasured(r.result)) return [r.label, r.server, '-', '-', '-', '-', '-', `  ${r.result.unavailable}`]
+    if (!isMeasured(r.result)) return [r.label, r.server, '-', '-', '-', '-', '-', '-', `  ${r.result.unavailable}`]
     const m = r.result
     const note = m.firstError ? `  first error: ${m.firstError.slice(0, 80)}` : m.note ? `  ${m.note}` : ''
-    return [r.label, r.server, fmt(m.rps), fmt(m.p50Ms, 1), fmt(m.p99Ms, 1), fmt(m.errors), m.peakRssMb === undefined ? '' : fmt(m.peakRssMb, 1), note]
+    const cpu = m.cpuUsPerRequest === undefined ? '' : fmt(m.cpuUsPerRequest)
+    return [r.label, r.server, fmt(m.rps), fmt(m.p50Ms, 1), fmt(m.p99Ms, 1), fmt(m.errors), m.peakRssMb === undefined ? '' : fmt(m.peakRssMb, 1), cpu, note]
   })
   return pad([head, ...body])
 }
 
 /** Markdown version of the same table, for the README. */
 export function markdownTable(rows: readonly Row[]): string {
-  const lines = ['| Scenario | Server | req/s | p50 ms | p99 ms | errors | peak RSS MB |', '|---|---|--:|--:|--:|--:|--:|']
+  const lines = ['| Scenario | Server | req/s | p50 ms | p99 ms | errors | peak RSS MB | server CPU µs/req |', '|---|---|--:|--:|--:|--:|--:|--:|']
   for (const r of rows) {
-    if (!isMeasured(r.result)) lines.push(`| ${r.label} | ${r.server} | ${r.result.unavailable} | | | | |`)
+    if (!isMeasured(r.result)) lines.push(`| ${r.label} | ${r.server} | ${r.result.unavailable} | | | | | |`)
     else {
       const m = r.result
-      lines.push(`| ${r.label} | ${r.server} | ${fmt(m.rps)} | ${fmt(m.p50Ms, 1)} | ${fmt(m.p99Ms, 1)} | ${m.errors} | ${m.peakRssMb === undefined ? '' : fmt(m.peakRssMb, 1)} |`)
+      const cpu = m.cpuUsPerRequest === undefined ? '' : fmt(m.cpuUsPerRequest)
+      lines.push(`| ${r.label} | ${r.server} | ${fmt(m.rps)} | ${fmt(m.p50Ms, 1)} | ${fmt(m.p99Ms, 1)} | ${m.errors} | ${m.peakRssMb === undefined ? '' : fmt(m.peakRssMb, 1)} | ${cpu} |`)
     }
   }
   return lines.join('\n')
