@@ -36,11 +36,12 @@ export interface CsrfInput {
   readonly secret: string
 }
 
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+/** Methods CSRF protection leaves alone: they must not change anything. */
+export const CSRF_SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
 
 /** Why a cookie-authenticated request fails CSRF protection, or null when it passes. */
 export function csrfFailure(i: CsrfInput): string | null {
-  if (SAFE.has(i.method)) return null
+  if (CSRF_SAFE_METHODS.has(i.method)) return null
   if (i.origin !== null && !i.allowedOrigins.includes(i.origin)) return `Origin checking failed - ${i.origin.slice(0, 100)} does not match any trusted origins.`
   if (!i.cookieToken) return 'CSRF cookie not set.'
   if (!i.headerToken) return 'CSRF token missing.'
