@@ -10,9 +10,10 @@ if (!memoryCost || !timeCost || !inFlight || !seconds) throw new Error('usage: h
 const params = { algorithm: 'argon2id' as const, memoryCost, timeCost }
 const password = 'correct horse battery staple'
 
-/** Keeps `inFlight` operations running for `forSeconds`; returns completions per second. */
+/** Keeps `inFlight` operations running for `forSeconds`; returns completions per second (and CPU per operation). */
 async function rate(op: () => Promise<unknown>, forSeconds: number): Promise<number> {
   let done = 0
+  const cpu = process.cpuUsage()
   const start = performance.now()
   const until = start + forSeconds * 1000
   const lane = async () => {
@@ -22,11 +23,15 @@ async function rate(op: () => Promise<unknown>, forSeconds: number): Promise<num
     }
   }
   await Promise.all(Array.from({ length: inFlight! }, lane))
+  const used = process.cpuUsage(cpu)
+  cpuUsPerOp.push((used.user + used.system) / done)
   return done / ((performance.now() - start) / 1000)
 }
+const cpuUsPerOp: number[] = []
 
 const hash = await Bun.password.hash(password, params)
 await rate(() => Bun.password.verify(password, hash), 1) // warm-up: thread pool started, memory mapped
 const verifyPerSec = await rate(() => Bun.password.verify(password, hash), seconds)
 const hashPerSec = await rate(() => Bun.password.hash(password, params), seconds)
-console.log(JSON.stringify({ verifyPerSec, hashPerSec, memoryCost, timeCost, inFlight, seconds }))
+const [, verifyCpuUs, hashCpuUs] = cpuUsPerOp
+console.log(JSON.stringify({ verifyPerSec, hashPerSec, verifyCpuUs, hashCpuUs, memoryCost, timeCost, inFlight, seconds }))
