@@ -6,6 +6,8 @@ import type { KeyStore } from './keys.ts'
 
 export type TokenType = 'access' | 'refresh'
 
+const base64url = (text: string) => Buffer.from(text).toString('base64url')
+
 /** `typ` header per token type (RFC 9068 for access tokens), so one can never pass for the other. */
 const TYP: Record<TokenType, string> = { access: 'at+jwt', refresh: 'refresh+jwt' }
 
@@ -75,14 +77,15 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
         exp: Math.floor(t.expiresAt / 1000),
         token_type: type,
       }
-      const jwt = new jose.SignJWT({ ...claims }).setProtectedHeader({
-        alg: signing.alg,
-        typ: TYP[type],
-        ...(signing.kid ? { kid: signing.kid } : {}),
-      })
-      if (config.jwtIssuer) jwt.setIssuer(config.jwtIssuer)
-      if (config.jwtAudience) jwt.setAudience(config.jwtAudience)
-      return jwt.sign(signing.key)
+      // Compact JWS by hand (RFC 7515 §7.1) so the signature comes from node:crypto; see keys.ts.
+      const header = { alg: signing.alg, typ: TYP[type], ...(signing.kid ? { kid: signing.kid } : {}) }
+      const payload = {
+        ...claims,
+        ...(config.jwtIssuer ? { iss: config.jwtIssuer } : {}),
+        ...(config.jwtAudience ? { aud: config.jwtAudience } : {}),
+      }
+      const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`
+      return `${input}.${signing.sign(input).toString('base64url')}`
     },
 
     /** Verifies signature (pinned algorithm), typ, token type, expiry and iss/aud; throws TokenRejected. */

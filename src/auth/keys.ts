@@ -1,5 +1,6 @@
 // JWT signing keys: generated on first use and stored in the database (EdDSA, RS256, ES256) or derived
 // from SECRET_KEY (HS256); rotation adds a key and keeps the old one verifying until its tokens expire.
+import { createHmac, createPrivateKey, sign as nodeSign } from 'node:crypto'
 import * as jose from 'jose'
 import type { Database } from '../db/open.ts'
 import type { Clock } from '../lib/clock.ts'
@@ -26,7 +27,22 @@ type Key = CryptoKey | Uint8Array
 export interface SigningKey {
   readonly alg: JwtAlgorithm
   readonly kid: string | undefined
+  /** The key as jose takes it. */
   readonly key: Key
+  /** Signs a JWS signing input (`header.payload`), returning the raw signature. */
+  readonly sign: (input: string) => Buffer
+}
+
+/**
+ * A JWS signer on node:crypto: about half the CPU of signing through WebCrypto (EdDSA 22 vs 45-75 µs),
+ * which matters on refresh (two signatures per call). Verification stays with jose, which pins the rest.
+ */
+function signerFor(alg: JwtAlgorithm, secret: Uint8Array | jose.JWK): (input: string) => Buffer {
+  if (alg === 'HS256') return (input) => createHmac('sha256', secret as Uint8Array).update(input).digest()
+  const key = createPrivateKey({ key: secret as jose.JWK & { kty: string }, format: 'jwk' })
+  if (alg === 'EdDSA') return (input) => nodeSign(null, Buffer.from(input), key)
+  if (alg === 'ES256') return (input) => nodeSign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })
+  return (input) => nodeSign('sha256', Buffer.from(input), key) // RS256: RSASSA-PKCS1-v1_5
 }
 
 /** How long a retired key keeps verifying (and stays published): the longest life of a token it signed. */
@@ -62,7 +78,12 @@ export function createKeyStore(deps: KeyDeps) {
   const repo = createSigningKeysRepo(deps.db)
   const alg = config.jwtAlgorithm
   const hmacKey = new TextEncoder().encode(config.secretKey)
-  const imported = new Map<string, { row: SigningKeyRow; publicKey: Key; privateKey?: Key }>()
+  const hmacSigner = signerFor('HS256', hmacKey)
+  // Imported once: handing jose raw bytes makes it import the HMAC key again on every verify.
+  let hmacCryptoKey: Promise<CryptoKey> | null = null
+  const hmacVerifyKey = () =>
+    (hmacCryptoKey ??= crypto.subtle.importKey('raw', hmacKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']))
+  const imported = new Map<string, { row: SigningKeyRow; publicKey: Key; privateKey?: Key; sign?: (input: string) => Buffer }>()
   let generating: Promise<string> | null = null
 
   const load = async (row: SigningKeyRow) => {
@@ -82,7 +103,7 @@ export function createKeyStore(deps: KeyDeps) {
      * only), so a `keys rotate` run by another process takes effect at once.
      */
     async signingKey(): Promise<SigningKey> {
-      if (alg === 'HS256') return { alg, kid: undefined, key: hmacKey }
+      if (alg === 'HS256') return { alg, kid: undefined, key: hmacKey, sign: hmacSigner }
       let row = repo.current(alg)
       if (!row) {
         generating ??= rotateSigningKey(deps, alg).finally(() => {
@@ -94,13 +115,14 @@ export function createKeyStore(deps: KeyDeps) {
       }
       const entry = await load(row)
       entry.privateKey ??= await jose.importJWK(JSON.parse(row.private_jwk) as jose.JWK, row.alg)
-      return { alg, kid: row.kid, key: entry.privateKey }
+      entry.sign ??= signerFor(row.alg as JwtAlgorithm, JSON.parse(row.private_jwk) as jose.JWK)
+      return { alg, kid: row.kid, key: entry.privateKey, sign: entry.sign }
     },
 
     /** The key for a token's header, or null: wrong algorithm, unknown kid, or a key retired too long ago. */
     async verificationKey(header: { alg?: string; kid?: string }): Promise<Key | null> {
       if (header.alg !== alg) return null
-      if (alg === 'HS256') return hmacKey
+      if (alg === 'HS256') return hmacVerifyKey()
       if (!header.kid) return null
       const cached = imported.get(header.kid)
       const row = cached?.row ?? repo.byKid(header.kid)
