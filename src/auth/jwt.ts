@@ -1,7 +1,7 @@
-// Access and refresh JWTs with jose: claims of API.md §4, and a verifier that pins algorithm, typ,
-// token type, expiry and issuer/audience. The live-session check is the caller's (see authenticate.ts).
-import * as jose from 'jose'
+// Access and refresh JWTs: claims of API.md §4, and a verifier that pins algorithm, typ, token type,
+// expiry and issuer/audience. The live-session check is the caller's (see authenticate.ts).
 import type { Clock } from '../lib/clock.ts'
+import { verifyCompactJws } from './jws.ts'
 import type { KeyStore } from './keys.ts'
 
 export type TokenType = 'access' | 'refresh'
@@ -35,6 +35,10 @@ export interface JwtConfig {
   readonly jwtIssuer: string | null
   readonly jwtAudience: string | null
 }
+
+/** RFC 7519 §4.1.3: `aud` is one string or an array of them. */
+const audienceIncludes = (aud: unknown, expected: string) =>
+  aud === expected || (Array.isArray(aud) && aud.includes(expected))
 
 /** Access tokens whose signature and claims were already checked; bounded, oldest generation dropped first. */
 const VERIFIED_CACHE_SIZE = 10_000
@@ -95,37 +99,26 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
         if (known.exp * 1000 <= clock.now()) throw new TokenRejected('expired')
         return known
       }
-      let payload: jose.JWTPayload
-      try {
-        const result = await jose.jwtVerify(
-          token,
-          async (header) => {
-            const key = await keys.verificationKey(header)
-            if (!key) throw new TokenRejected('invalid')
-            return key
-          },
-          {
-            algorithms: [keys.alg],
-            typ: TYP[type],
-            currentDate: new Date(clock.now()),
-            requiredClaims: ['exp', 'iat', 'jti', 'sub', 'sid'],
-            ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
-            ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
-          },
-        )
-        payload = result.payload
-      } catch (e) {
-        throw new TokenRejected(e instanceof jose.errors.JWTExpired ? 'expired' : 'invalid')
-      }
+      const verified = verifyCompactJws(token, keys.alg, keys.verifier)
+      if (!verified || verified.header.typ !== TYP[type]) throw new TokenRejected('invalid')
+      const { payload } = verified
+      const now = Math.floor(clock.now() / 1000)
       if (
         payload.token_type !== type ||
+        typeof payload.exp !== 'number' ||
+        typeof payload.iat !== 'number' ||
+        (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now)) ||
         typeof payload.sid !== 'string' ||
         typeof payload.jti !== 'string' ||
         typeof payload.sub !== 'string' ||
-        !/^\d+$/.test(payload.sub)
+        !/^\d+$/.test(payload.sub) ||
+        (config.jwtIssuer && payload.iss !== config.jwtIssuer) ||
+        (config.jwtAudience && !audienceIncludes(payload.aud, config.jwtAudience))
       ) {
         throw new TokenRejected('invalid')
       }
+      // Last, so `expired` means everything else about the token was right.
+      if (payload.exp <= now) throw new TokenRejected('expired')
       const claims = payload as unknown as TokenClaims
       if (type === 'access') remember(token, claims)
       return claims

@@ -1,9 +1,10 @@
 // JWT signing keys: generated on first use and stored in the database (EdDSA, RS256, ES256) or derived
 // from SECRET_KEY (HS256); rotation adds a key and keeps the old one verifying until its tokens expire.
-import { createHmac, createPrivateKey, sign as nodeSign } from 'node:crypto'
+import { createHmac, createPrivateKey, createPublicKey, sign as nodeSign, timingSafeEqual, verify as nodeVerify } from 'node:crypto'
 import * as jose from 'jose'
 import type { Database } from '../db/open.ts'
 import type { Clock } from '../lib/clock.ts'
+import type { JwsHeader, SignatureCheck } from './jws.ts'
 import { createSigningKeysRepo, type SigningKeyRow } from './signing-keys.repo.ts'
 
 export type JwtAlgorithm = 'EdDSA' | 'HS256' | 'RS256' | 'ES256'
@@ -35,7 +36,7 @@ export interface SigningKey {
 
 /**
  * A JWS signer on node:crypto: about half the CPU of signing through WebCrypto (EdDSA 22 vs 45-75 µs),
- * which matters on refresh (two signatures per call). Verification stays with jose, which pins the rest.
+ * which matters on refresh (two signatures per call). Verification is on node:crypto too: see jws.ts.
  */
 function signerFor(alg: JwtAlgorithm, secret: Uint8Array | jose.JWK): (input: string) => Buffer {
   if (alg === 'HS256') return (input) => createHmac('sha256', secret as Uint8Array).update(input).digest()
@@ -43,6 +44,21 @@ function signerFor(alg: JwtAlgorithm, secret: Uint8Array | jose.JWK): (input: st
   if (alg === 'EdDSA') return (input) => nodeSign(null, Buffer.from(input), key)
   if (alg === 'ES256') return (input) => nodeSign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })
   return (input) => nodeSign('sha256', Buffer.from(input), key) // RS256: RSASSA-PKCS1-v1_5
+}
+
+/** The matching check of a signature made by signerFor, for a public JWK (or the HS256 secret). */
+function verifierFor(alg: JwtAlgorithm, secret: Uint8Array | jose.JWK): SignatureCheck {
+  if (alg === 'HS256') {
+    const mac = signerFor('HS256', secret)
+    return (input, signature) => {
+      const expected = mac(input.toString('latin1'))
+      return signature.length === expected.length && timingSafeEqual(signature, expected)
+    }
+  }
+  const key = createPublicKey({ key: secret as jose.JWK & { kty: string }, format: 'jwk' })
+  if (alg === 'EdDSA') return (input, signature) => nodeVerify(null, input, key, signature)
+  if (alg === 'ES256') return (input, signature) => nodeVerify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, signature)
+  return (input, signature) => nodeVerify('sha256', input, key, signature) // RS256
 }
 
 /** How long a retired key keeps verifying (and stays published): the longest life of a token it signed. */
@@ -79,17 +95,14 @@ export function createKeyStore(deps: KeyDeps) {
   const alg = config.jwtAlgorithm
   const hmacKey = new TextEncoder().encode(config.secretKey)
   const hmacSigner = signerFor('HS256', hmacKey)
-  // Imported once: handing jose raw bytes makes it import the HMAC key again on every verify.
-  let hmacCryptoKey: Promise<CryptoKey> | null = null
-  const hmacVerifyKey = () =>
-    (hmacCryptoKey ??= crypto.subtle.importKey('raw', hmacKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']))
-  const imported = new Map<string, { row: SigningKeyRow; publicKey: Key; privateKey?: Key; sign?: (input: string) => Buffer }>()
+  const hmacVerifier = verifierFor('HS256', hmacKey)
+  const imported = new Map<string, { row: SigningKeyRow; verify: SignatureCheck; privateKey?: Key; sign?: (input: string) => Buffer }>()
   let generating: Promise<string> | null = null
 
-  const load = async (row: SigningKeyRow) => {
+  const load = (row: SigningKeyRow) => {
     let entry = imported.get(row.kid)
     if (!entry) {
-      entry = { row, publicKey: await jose.importJWK(JSON.parse(row.public_jwk) as jose.JWK, row.alg) }
+      entry = { row, verify: verifierFor(row.alg as JwtAlgorithm, JSON.parse(row.public_jwk) as jose.JWK) }
       imported.set(row.kid, entry)
     }
     return entry
@@ -113,22 +126,24 @@ export function createKeyStore(deps: KeyDeps) {
         row = repo.current(alg)
         if (!row) throw new Error('no signing key after generating one')
       }
-      const entry = await load(row)
+      const entry = load(row)
       entry.privateKey ??= await jose.importJWK(JSON.parse(row.private_jwk) as jose.JWK, row.alg)
       entry.sign ??= signerFor(row.alg as JwtAlgorithm, JSON.parse(row.private_jwk) as jose.JWK)
       return { alg, kid: row.kid, key: entry.privateKey, sign: entry.sign }
     },
 
-    /** The key for a token's header, or null: wrong algorithm, unknown kid, or a key retired too long ago. */
-    async verificationKey(header: { alg?: string; kid?: string }): Promise<Key | null> {
+    /**
+     * The signature check for a token's header, or null: wrong algorithm, no or unknown kid, a key of
+     * another algorithm, or a key retired too long ago. Only keys from our own store are ever used.
+     */
+    verifier(header: JwsHeader): SignatureCheck | null {
       if (header.alg !== alg) return null
-      if (alg === 'HS256') return hmacVerifyKey()
-      if (!header.kid) return null
-      const cached = imported.get(header.kid)
-      const row = cached?.row ?? repo.byKid(header.kid)
+      if (alg === 'HS256') return hmacVerifier
+      if (typeof header.kid !== 'string' || !header.kid) return null
+      const row = imported.get(header.kid)?.row ?? repo.byKid(header.kid)
       if (!row || row.alg !== alg) return null
       if (row.retired_at !== null && row.retired_at + retention(config) < clock.now()) return null
-      return (await load(row)).publicKey
+      return load(row).verify
     },
 
     /** The JWKS document: public keys of the configured algorithm still able to have live tokens. */
