@@ -4,7 +4,7 @@ import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/open.ts'
 import type { Clock } from '../lib/clock.ts'
 import { randomToken, sha256 } from '../lib/crypto.ts'
-import type { Jwt } from './jwt.ts'
+import type { Jwt, TokenInput } from './jwt.ts'
 import { createLoginRepo } from './login.repo.ts'
 import { createRefreshRepo } from './refresh.repo.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
@@ -32,15 +32,30 @@ export function createIssuer(deps: { db: Database; config: IssueConfig; clock: C
   const refreshTokens = createRefreshRepo(db)
   const logins = createLoginRepo(db)
 
+  const accessInput = (userId: number, sessionId: string, now: number): TokenInput => ({
+    userId,
+    sessionId,
+    jti: randomToken(16),
+    issuedAt: now,
+    expiresAt: now + config.accessTokenLifetime * 1000,
+  })
+
   /** A fresh access token for a session. */
   const accessToken = async (userId: number, sessionId: string, now: number) => {
-    const expiresAt = now + config.accessTokenLifetime * 1000
-    const token = await jwt.sign('access', { userId, sessionId, jti: randomToken(16), issuedAt: now, expiresAt })
-    return { token, expiresAt }
+    const t = accessInput(userId, sessionId, now)
+    return { token: await jwt.sign('access', t), expiresAt: t.expiresAt }
+  }
+
+  /** A fresh access token plus the refresh token `refresh` describes, signed with one key lookup. */
+  const pair = async (userId: number, sessionId: string, now: number, refresh: Omit<TokenInput, 'userId' | 'sessionId'>): Promise<JwtPair> => {
+    const access = accessInput(userId, sessionId, now)
+    const signed = await jwt.signPair(access, { ...refresh, userId, sessionId })
+    return { access: signed.access, accessExpiresAt: access.expiresAt, refresh: signed.refresh, refreshExpiresAt: refresh.expiresAt }
   }
 
   return {
     accessToken,
+    pair,
 
     /** Creates the session and its credentials for `userId`, and records the login. */
     async login(userId: number, meta: SessionMeta): Promise<Issued> {
@@ -64,10 +79,9 @@ export function createIssuer(deps: { db: Database; config: IssueConfig; clock: C
       // Sign first (async), then write everything in one synchronous transaction.
       const refreshJti = randomToken(16)
       const refreshExpiresAt = now + config.refreshTokenLifetime * 1000
-      const access = await accessToken(userId, sessionId, now)
-      const refresh = await jwt.sign('refresh', { userId, sessionId, jti: refreshJti, issuedAt: now, expiresAt: refreshExpiresAt })
+      const issued = await pair(userId, sessionId, now, { jti: refreshJti, issuedAt: now, expiresAt: refreshExpiresAt })
       record(refreshExpiresAt, null, () => refreshTokens.insert({ jti: refreshJti, sessionId, issuedAt: now, expiresAt: refreshExpiresAt }))
-      return { kind: 'jwt', sessionId, access: access.token, accessExpiresAt: access.expiresAt, refresh, refreshExpiresAt }
+      return { kind: 'jwt', sessionId, ...issued }
     },
   }
 }

@@ -2,7 +2,7 @@
 // expiry and issuer/audience. The live-session check is the caller's (see authenticate.ts).
 import type { Clock } from '../lib/clock.ts'
 import { verifyCompactJws } from './jws.ts'
-import type { KeyStore } from './keys.ts'
+import type { KeyStore, SigningKey } from './keys.ts'
 
 export type TokenType = 'access' | 'refresh'
 
@@ -29,6 +29,15 @@ export class TokenRejected extends Error {
     super(reason === 'expired' ? 'Token is expired' : 'Token is invalid')
     this.name = 'TokenRejected'
   }
+}
+
+/** What a token is issued for; times are unix ms and are written as whole seconds. */
+export interface TokenInput {
+  userId: number
+  sessionId: string
+  jti: string
+  issuedAt: number
+  expiresAt: number
 }
 
 export interface JwtConfig {
@@ -68,28 +77,37 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
     return old
   }
 
+  const signWith = (signing: SigningKey, type: TokenType, t: TokenInput) => {
+    const claims: TokenClaims = {
+      sub: String(t.userId),
+      user_id: String(t.userId),
+      sid: t.sessionId,
+      jti: t.jti,
+      iat: Math.floor(t.issuedAt / 1000),
+      exp: Math.floor(t.expiresAt / 1000),
+      token_type: type,
+    }
+    // Compact JWS by hand (RFC 7515 §7.1) so the signature comes from node:crypto; see keys.ts.
+    const header = { alg: signing.alg, typ: TYP[type], ...(signing.kid ? { kid: signing.kid } : {}) }
+    const payload = {
+      ...claims,
+      ...(config.jwtIssuer ? { iss: config.jwtIssuer } : {}),
+      ...(config.jwtAudience ? { aud: config.jwtAudience } : {}),
+    }
+    const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`
+    return `${input}.${signing.sign(input).toString('base64url')}`
+  }
+
   return {
-    /** Signs a token; times are unix ms and are written as whole seconds. */
-    async sign(type: TokenType, t: { userId: number; sessionId: string; jti: string; issuedAt: number; expiresAt: number }) {
+    /** Signs a token with the current key. */
+    async sign(type: TokenType, t: TokenInput) {
+      return signWith(await keys.signingKey(), type, t)
+    },
+
+    /** An access and a refresh token signed with one lookup of the current key (a database read each). */
+    async signPair(access: TokenInput, refresh: TokenInput): Promise<{ access: string; refresh: string }> {
       const signing = await keys.signingKey()
-      const claims: TokenClaims = {
-        sub: String(t.userId),
-        user_id: String(t.userId),
-        sid: t.sessionId,
-        jti: t.jti,
-        iat: Math.floor(t.issuedAt / 1000),
-        exp: Math.floor(t.expiresAt / 1000),
-        token_type: type,
-      }
-      // Compact JWS by hand (RFC 7515 §7.1) so the signature comes from node:crypto; see keys.ts.
-      const header = { alg: signing.alg, typ: TYP[type], ...(signing.kid ? { kid: signing.kid } : {}) }
-      const payload = {
-        ...claims,
-        ...(config.jwtIssuer ? { iss: config.jwtIssuer } : {}),
-        ...(config.jwtAudience ? { aud: config.jwtAudience } : {}),
-      }
-      const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`
-      return `${input}.${signing.sign(input).toString('base64url')}`
+      return { access: signWith(signing, 'access', access), refresh: signWith(signing, 'refresh', refresh) }
     },
 
     /** Verifies signature (pinned algorithm), typ, token type, expiry and iss/aud; throws TokenRejected. */

@@ -107,15 +107,15 @@ export function createRefresher(deps: {
       }
       if (outcome.kind === 'invalid' || outcome.kind === 'reuse') throw tokenNotValid('Token is invalid')
       const userId = Number(claims.sub)
-      const access = await issuer.accessToken(userId, claims.sid, now)
       if (outcome.kind === 'same') {
+        const access = await issuer.accessToken(userId, claims.sid, now)
         return { sessionId: claims.sid, access: access.token, accessExpiresAt: access.expiresAt, refresh: token, refreshExpiresAt: claims.exp * 1000 }
       }
       const { row } = outcome
       // Re-signing a recorded token gives the same claims (and, with EdDSA/HS256, the same string),
       // so both tabs of a concurrent refresh end up holding the current token of the chain.
-      const refresh = await jwt.sign('refresh', { userId, sessionId: row.session_id, jti: row.jti, issuedAt: row.issued_at, expiresAt: row.expires_at })
-      return { sessionId: claims.sid, access: access.token, accessExpiresAt: access.expiresAt, refresh, refreshExpiresAt: row.expires_at }
+      const pair = await issuer.pair(userId, row.session_id, now, { jti: row.jti, issuedAt: row.issued_at, expiresAt: row.expires_at })
+      return { sessionId: claims.sid, ...pair }
     },
   }
 }
