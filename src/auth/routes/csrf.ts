@@ -6,7 +6,7 @@ import { op } from '../../http/openapi.ts'
 import { cookieName, parseCookies } from '../cookies.ts'
 import { newCsrfToken } from '../csrf.ts'
 import { type AuthDeps, authServices } from '../services.ts'
-import { setCsrfCookie } from './respond.ts'
+import { type CookieJar, sendCookies, setCsrfCookie } from './respond.ts'
 import { CsrfResponse } from './schemas.ts'
 
 export const csrfRoutes = (deps: AuthDeps) => {
@@ -30,9 +30,11 @@ export const csrfRoutes = (deps: AuthDeps) => {
 
   return new Elysia({ name: 'auth-csrf', seed: s.seed }).get(
     '/csrf',
-    async ({ request, cookie }) => {
+    async ({ request, set }) => {
       const csrftoken = newCsrfToken(config.secretKey, await currentSession(request))
-      setCsrfCookie(cookie, config, csrftoken)
+      const cookies: CookieJar = []
+      setCsrfCookie(cookies, config, csrftoken)
+      sendCookies(set, cookies)
       return { csrftoken }
     },
     {

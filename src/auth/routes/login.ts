@@ -5,7 +5,7 @@ import { op } from '../../http/openapi.ts'
 import { loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
-import { jwtBody, setLoginCookies } from './respond.ts'
+import { type CookieJar, jwtBody, sendCookies, setLoginCookies } from './respond.ts'
 import { loginBody, loginResponse } from './schemas.ts'
 
 export const loginRoutes = (deps: AuthDeps) => {
@@ -14,11 +14,13 @@ export const loginRoutes = (deps: AuthDeps) => {
   const throttle = createThrottle(deps)
   return new Elysia({ name: 'auth-login', seed: s.seed }).post(
     '/login',
-    async ({ body, request, cookie }) => {
+    async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
       const user = await throttledLogin(throttle, { ip, key: loginKey(body) }, () => s.credentials.check(body))
       const issued = await s.issuer.login(user.id, { userAgent: request.headers.get('user-agent') ?? '', ip })
-      setLoginCookies(cookie, config, issued, clock.now())
+      const cookies: CookieJar = []
+      setLoginCookies(cookies, config, issued, clock.now())
+      sendCookies(set, cookies)
       if (issued.kind === 'token') return { key: issued.key, user: publicUser(user) }
       return { ...jwtBody(config, issued), user: publicUser(user) }
     },

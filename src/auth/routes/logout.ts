@@ -9,7 +9,7 @@ import { Detail, op } from '../../http/openapi.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { revokeSession } from '../sessions.ts'
-import { clearAuthCookies } from './respond.ts'
+import { clearAuthCookies, type CookieJar, sendCookies } from './respond.ts'
 import { LogoutBody } from './schemas.ts'
 
 export const logoutRoutes = (deps: AuthDeps) => {
@@ -25,7 +25,7 @@ export const logoutRoutes = (deps: AuthDeps) => {
 
   return new Elysia({ name: 'auth-logout', seed: s.seed }).post(
     '/logout',
-    async ({ body, request, cookie }) => {
+    async ({ body, request, set }) => {
       let sessionId: string
       let userId: string
       try {
@@ -49,7 +49,9 @@ export const logoutRoutes = (deps: AuthDeps) => {
       // JWT header mode may name its refresh token too; revoke its session if it is the same user's.
       const named = await liveRefresh(body.refresh)
       if (named && named.sub === userId && named.sid !== sessionId) revokeSession(db, named.sid, { now, reason: 'logout' })
-      clearAuthCookies(cookie, config)
+      const cookies: CookieJar = []
+      clearAuthCookies(cookies, config)
+      sendCookies(set, cookies)
       return { detail: 'Successfully logged out.' }
     },
     {

@@ -1,15 +1,29 @@
 // Shared by the auth routes: setting and clearing the auth cookies, and the token bodies.
-import type { Cookie } from 'elysia'
 import type { ServerConfig } from '../../config/data-dir.ts'
 import { isoTime } from '../../lib/clock.ts'
-import { type AuthCookie, CSRF_COOKIE, type CookieAttributes, authCookie, clearedCookie, cookieName, csrfCookie } from '../cookies.ts'
+import {
+  type AuthCookie,
+  CSRF_COOKIE,
+  type CookieAttributes,
+  authCookie,
+  clearedCookie,
+  cookieName,
+  csrfCookie,
+  setCookieLine,
+} from '../cookies.ts'
 import { newCsrfToken } from '../csrf.ts'
 import type { Issued, JwtPair } from '../issue.ts'
 
-export type CookieJar = Record<string, Cookie<unknown>>
+/** Set-Cookie lines collected by the functions below; a route hands them to Elysia with sendCookies. */
+export type CookieJar = string[]
 
 const put = (jar: CookieJar, name: string, attrs: CookieAttributes) => {
-  jar[name]!.set(attrs)
+  jar.push(setCookieLine(name, attrs))
+}
+
+/** Sends the collected cookies, one Set-Cookie header each (Elysia splits an array into separate headers). */
+export function sendCookies(set: { headers: Record<string, unknown> }, jar: CookieJar): void {
+  if (jar.length > 0) set.headers['set-cookie'] = jar
 }
 
 /** Whether the refresh token goes only into an HttpOnly cookie (then the body says ""). */

@@ -5,7 +5,7 @@ import { op } from '../../http/openapi.ts'
 import { cookieName, parseCookies } from '../cookies.ts'
 import { tokenNotValid } from '../errors.ts'
 import { type AuthDeps, authServices } from '../services.ts'
-import { jwtBody, setJwtCookies } from './respond.ts'
+import { type CookieJar, jwtBody, sendCookies, setJwtCookies } from './respond.ts'
 import { RefreshBody, RefreshResponse, VerifyBody, VerifyResponse } from './schemas.ts'
 
 export const tokenRoutes = (deps: AuthDeps) => {
@@ -14,7 +14,7 @@ export const tokenRoutes = (deps: AuthDeps) => {
   return new Elysia({ name: 'auth-token', seed: s.seed })
     .post(
       '/token/refresh',
-      async ({ body, request, cookie }) => {
+      async ({ body, request, set }) => {
         const fromCookie = !body.refresh && config.useAuthCookie
         const token = body.refresh || (fromCookie ? parseCookies(request.headers.get('cookie')).get(cookieName(config, 'refresh')) : undefined)
         if (!token) throw tokenNotValid('No valid refresh token found.')
@@ -22,7 +22,9 @@ export const tokenRoutes = (deps: AuthDeps) => {
         // A cookie is sent by the browser on its own: check CSRF before the token is used up.
         if (fromCookie) enforceCsrf(request, config, claims.sid)
         const pair = await s.refresher.refresh(token, claims)
-        setJwtCookies(cookie, config, pair, clock.now())
+        const cookies: CookieJar = []
+        setJwtCookies(cookies, config, pair, clock.now())
+        sendCookies(set, cookies)
         return jwtBody(config, pair)
       },
       {
