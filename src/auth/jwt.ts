@@ -117,7 +117,7 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
         if (known.exp * 1000 <= clock.now()) throw new TokenRejected('expired')
         return known
       }
-      const verified = verifyCompactJws(token, keys.alg, keys.verifier)
+      const verified = await verifyCompactJws(token, keys.alg, keys.verifier)
       if (!verified || verified.header.typ !== TYP[type]) throw new TokenRejected('invalid')
       const { payload } = verified
       const now = Math.floor(clock.now() / 1000)
