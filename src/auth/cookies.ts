@@ -1,5 +1,5 @@
-// Auth cookie names and attributes from the settings, and reading the Cookie header. Framework-free:
-// route modules hand these attributes to Elysia's cookie jar.
+// Auth cookie names and attributes from the settings, Set-Cookie lines, and reading the Cookie header.
+// Framework-free: route modules send the lines these functions write.
 import type { Config } from '../config/settings.ts'
 import { CSRF_COOKIE } from './csrf.ts'
 
@@ -109,4 +109,9 @@ export function parseCookies(header: string | null): Map<string, string> {
     }
   }
   return out
+}
+
+/** The value of one auth cookie (named by the settings) on `request`, if sent. */
+export function readAuthCookie(request: Request, c: CookieConfig, which: AuthCookie): string | undefined {
+  return parseCookies(request.headers.get('cookie')).get(cookieName(c, which))
 }

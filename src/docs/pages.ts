@@ -1,5 +1,6 @@
 // The Swagger UI and ReDoc pages, and the Content-Security-Policy that keeps them on this host: the
 // bundles would otherwise fetch from elsewhere by themselves (ReDoc's logo, Swagger's validator badge).
+import { escapeHtml } from '@kitajs/html'
 
 export const ASSETS = '/api/docs/static'
 
@@ -23,8 +24,6 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join('; ')
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 const head = (title: string, nonce: string) => `<!doctype html>
 <html lang="en">

@@ -20,7 +20,7 @@
 // - Calling authPlugin(deps) in several route modules is fine: one set of services is built per deps.
 import { Elysia } from 'elysia'
 import type { Authenticated, AuthVia, Credential } from '../auth/authenticate.ts'
-import { CSRF_COOKIE, cookieName, parseCookies } from '../auth/cookies.ts'
+import { CSRF_COOKIE, parseCookies, readAuthCookie } from '../auth/cookies.ts'
 import { CSRF_HEADER, CSRF_SAFE_METHODS, csrfFailure } from '../auth/csrf.ts'
 import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../auth/errors.ts'
 import { type AuthDeps, type AuthServices, authServices } from '../auth/services.ts'
@@ -47,7 +47,7 @@ export function readCredential(request: Request, config: ServerConfig): Credenti
     }
   }
   if (!config.useAuthCookie) return null
-  const value = parseCookies(request.headers.get('cookie')).get(cookieName(config, config.authType === 'jwt' ? 'access' : 'token'))
+  const value = readAuthCookie(request, config, config.authType === 'jwt' ? 'access' : 'token')
   return value ? { token: value, via: 'cookie' } : null
 }
 

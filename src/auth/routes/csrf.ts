@@ -3,7 +3,7 @@
 import { Elysia } from 'elysia'
 import { readCredential } from '../../http/auth.ts'
 import { op } from '../../http/openapi.ts'
-import { cookieName, parseCookies } from '../cookies.ts'
+import { readAuthCookie } from '../cookies.ts'
 import { newCsrfToken } from '../csrf.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { type CookieJar, sendCookies, setCsrfCookie } from './respond.ts'
@@ -22,7 +22,7 @@ export const csrfRoutes = (deps: AuthDeps) => {
       // An expired access token is normal here: fall back to the refresh cookie.
     }
     if (config.authType !== 'jwt' || !config.useAuthCookie) return null
-    const refresh = parseCookies(request.headers.get('cookie')).get(cookieName(config, 'refresh'))
+    const refresh = readAuthCookie(request, config, 'refresh')
     if (!refresh) return null
     const claims = await s.refresher.verify(refresh).catch(() => null)
     return claims && s.refresher.isCurrent(claims) ? claims.sid : null

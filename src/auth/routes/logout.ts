@@ -1,8 +1,7 @@
 // POST logout/: revokes the session behind the request, so its access and refresh tokens (or its key)
 // stop working at once, and clears the auth cookies.
 import { Elysia } from 'elysia'
-import { parseCookies } from '../cookies.ts'
-import { cookieName } from '../cookies.ts'
+import { readAuthCookie } from '../cookies.ts'
 import type { TokenClaims } from '../jwt.ts'
 import { authenticateRequest, enforceCsrf } from '../../http/auth.ts'
 import { Detail, op } from '../../http/openapi.ts'
@@ -37,7 +36,7 @@ export const logoutRoutes = (deps: AuthDeps) => {
         // cookie with the same CSRF rules) may log out too.
         if (!(e instanceof ApiError) || e.status !== 401) throw e
         const fromBody = await liveRefresh(body.refresh)
-        const fromCookie = fromBody ? null : config.useAuthCookie ? await liveRefresh(parseCookies(request.headers.get('cookie')).get(cookieName(config, 'refresh'))) : null
+        const fromCookie = fromBody ? null : config.useAuthCookie ? await liveRefresh(readAuthCookie(request, config, 'refresh')) : null
         const claims = fromBody ?? fromCookie
         if (!claims) throw e
         if (fromCookie) enforceCsrf(request, config, claims.sid)

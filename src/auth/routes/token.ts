@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import { enforceCsrf } from '../../http/auth.ts'
 import { op } from '../../http/openapi.ts'
-import { cookieName, parseCookies } from '../cookies.ts'
+import { readAuthCookie } from '../cookies.ts'
 import { tokenNotValid } from '../errors.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { type CookieJar, jwtBody, sendCookies, setJwtCookies } from './respond.ts'
@@ -16,7 +16,7 @@ export const tokenRoutes = (deps: AuthDeps) => {
       '/token/refresh',
       async ({ body, request, set }) => {
         const fromCookie = !body.refresh && config.useAuthCookie
-        const token = body.refresh || (fromCookie ? parseCookies(request.headers.get('cookie')).get(cookieName(config, 'refresh')) : undefined)
+        const token = body.refresh || (fromCookie ? readAuthCookie(request, config, 'refresh') : undefined)
         if (!token) throw tokenNotValid('No valid refresh token found.')
         const claims = await s.refresher.verify(token)
         // A cookie is sent by the browser on its own: check CSRF before the token is used up.
