@@ -31,6 +31,11 @@ export function openDatabase(path: string, opts: { clock?: Clock; migrations?: r
     db.exec('PRAGMA journal_mode = WAL') // readers never block the writer; a kill loses no committed data
     db.exec('PRAGMA synchronous = NORMAL') // with WAL: durable across process kills, far fewer fsyncs
     db.exec('PRAGMA foreign_keys = ON')
+    // A checkpoint copies the WAL into the database and fsyncs both, on the connection that commits the
+    // transaction that crosses the threshold, so a request waits for it. At the default (every 1,000 pages,
+    // ~200 refreshes) that wait averaged ~35 µs per refresh transaction, a third of its time; every 10,000
+    // pages (a WAL of up to ~40 MB) it is ~4 µs. Readers and durability are unaffected.
+    db.exec('PRAGMA wal_autocheckpoint = 10000')
     migrate(db, path, migrations, opts.clock ?? systemClock)
     return db
   } catch (e) {
