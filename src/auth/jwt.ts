@@ -77,7 +77,7 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
     return old
   }
 
-  const signWith = (signing: SigningKey, type: TokenType, t: TokenInput) => {
+  const signWith = async (signing: SigningKey, type: TokenType, t: TokenInput): Promise<string> => {
     const claims: TokenClaims = {
       sub: String(t.userId),
       user_id: String(t.userId),
@@ -87,7 +87,7 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
       exp: Math.floor(t.expiresAt / 1000),
       token_type: type,
     }
-    // Compact JWS by hand (RFC 7515 §7.1) so the signature comes from node:crypto; see keys.ts.
+    // Compact JWS by hand (RFC 7515 §7.1): the signature is keys.ts's, and jose adds ~30 µs a token.
     const header = { alg: signing.alg, typ: TYP[type], ...(signing.kid ? { kid: signing.kid } : {}) }
     const payload = {
       ...claims,
@@ -95,7 +95,7 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
       ...(config.jwtAudience ? { aud: config.jwtAudience } : {}),
     }
     const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`
-    return `${input}.${signing.sign(input).toString('base64url')}`
+    return `${input}.${(await signing.sign(input)).toString('base64url')}`
   }
 
   return {
@@ -104,20 +104,24 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
       return signWith(await keys.signingKey(), type, t)
     },
 
-    /** An access and a refresh token signed with one lookup of the current key (a database read each). */
+    /** An access and a refresh token signed with one lookup of the current key, both at once. */
     async signPair(access: TokenInput, refresh: TokenInput): Promise<{ access: string; refresh: string }> {
       const signing = await keys.signingKey()
-      return { access: signWith(signing, 'access', access), refresh: signWith(signing, 'refresh', refresh) }
+      const [a, r] = await Promise.all([signWith(signing, 'access', access), signWith(signing, 'refresh', refresh)])
+      return { access: a, refresh: r }
     },
 
-    /** Verifies signature (pinned algorithm), typ, token type, expiry and iss/aud; throws TokenRejected. */
-    async verify(token: string, type: TokenType): Promise<TokenClaims> {
+    /**
+     * Verifies signature (pinned algorithm), typ, token type, expiry and iss/aud; throws TokenRejected.
+     * `recorded`: see verifyCompactJws (a token we stored a digest of is not signature-checked again).
+     */
+    async verify(token: string, type: TokenType, recorded?: (token: string, payload: Record<string, unknown>) => boolean): Promise<TokenClaims> {
       const known = type === 'access' ? remembered(token) : undefined
       if (known) {
         if (known.exp * 1000 <= clock.now()) throw new TokenRejected('expired')
         return known
       }
-      const verified = await verifyCompactJws(token, keys.alg, keys.verifier)
+      const verified = await verifyCompactJws(token, keys.alg, keys.verifier, recorded)
       if (!verified || verified.header.typ !== TYP[type]) throw new TokenRejected('invalid')
       const { payload } = verified
       const now = Math.floor(clock.now() / 1000)

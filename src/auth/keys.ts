@@ -1,6 +1,6 @@
 // JWT signing keys: generated on first use and stored in the database (EdDSA, RS256, ES256) or derived
 // from SECRET_KEY (HS256); rotation adds a key and keeps the old one verifying until its tokens expire.
-import { createHmac, createPrivateKey, sign as nodeSign, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import * as jose from 'jose'
 import type { Database } from '../db/open.ts'
 import type { Clock } from '../lib/clock.ts'
@@ -31,31 +31,34 @@ export interface SigningKey {
   /** The key as jose takes it. */
   readonly key: Key
   /** Signs a JWS signing input (`header.payload`), returning the raw signature. */
-  readonly sign: (input: string) => Buffer
+  readonly sign: (input: string) => Buffer | Promise<Buffer>
 }
+
+/** An HS256 signature (HMAC-SHA-256 with SECRET_KEY): ~2 µs, done on the JS thread. */
+const hmacSigner = (secret: Uint8Array) => (input: string) => createHmac('sha256', secret).update(input).digest()
 
 /**
- * A JWS signer on node:crypto: about half the CPU of signing through WebCrypto (EdDSA 22 vs 45-75 µs),
- * which matters on refresh (two signatures per call). Verification goes through WebCrypto: see publicVerifierFor.
+ * A JWS signer for a private key, through WebCrypto: Bun does the signing on its thread pool, like the
+ * signature checks below. node:crypto signs EdDSA with less CPU in all but entirely on the JS thread, which
+ * is what limits a busy server (refresh signs two tokens). Measured with 20 signatures in flight: node:crypto
+ * 23 µs of JS thread each; WebCrypto 12 µs of JS thread plus 32 µs on the pool. ES256 signatures come out
+ * as r||s, the JWS encoding (RFC 7518 §3.4); RS256's hash is fixed when the key is imported for RS256.
  */
-function signerFor(alg: JwtAlgorithm, secret: Uint8Array | jose.JWK): (input: string) => Buffer {
-  if (alg === 'HS256') return (input) => createHmac('sha256', secret as Uint8Array).update(input).digest()
-  const key = createPrivateKey({ key: secret as jose.JWK & { kty: string }, format: 'jwk' })
-  if (alg === 'EdDSA') return (input) => nodeSign(null, Buffer.from(input), key)
-  if (alg === 'ES256') return (input) => nodeSign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })
-  return (input) => nodeSign('sha256', Buffer.from(input), key) // RS256: RSASSA-PKCS1-v1_5
+function asymmetricSigner(alg: AsymmetricAlgorithm, key: CryptoKey): (input: string) => Promise<Buffer> {
+  const params = ALGORITHM_PARAMS[alg]
+  return async (input) => Buffer.from(await crypto.subtle.sign(params, key, Buffer.from(input)))
 }
 
-/** WebCrypto parameters of a JWS signature check (ES256 signatures are r||s, as WebCrypto takes them). */
-const VERIFY_PARAMS: Record<AsymmetricAlgorithm, AlgorithmIdentifier | EcdsaParams> = {
+/** WebCrypto parameters of a JWS signature (ES256 signatures are r||s, as WebCrypto makes and takes them). */
+const ALGORITHM_PARAMS: Record<AsymmetricAlgorithm, AlgorithmIdentifier | EcdsaParams> = {
   EdDSA: 'Ed25519',
   ES256: { name: 'ECDSA', hash: 'SHA-256' },
   RS256: 'RSASSA-PKCS1-v1_5',
 }
 
-/** The check of an HS256 signature made by signerFor: a cheap HMAC, compared in constant time. */
+/** The check of an HS256 signature: a cheap HMAC, compared in constant time. */
 function hmacVerifierFor(secret: Uint8Array): SignatureCheck {
-  const mac = signerFor('HS256', secret)
+  const mac = hmacSigner(secret)
   return (input, signature) => {
     const expected = mac(input.toString('latin1'))
     return signature.length === expected.length && timingSafeEqual(signature, expected)
@@ -69,12 +72,18 @@ function hmacVerifierFor(secret: Uint8Array): SignatureCheck {
  */
 async function publicVerifierFor(alg: AsymmetricAlgorithm, jwk: jose.JWK): Promise<SignatureCheck> {
   const key = (await jose.importJWK(jwk, alg)) as CryptoKey
-  const params = VERIFY_PARAMS[alg]
+  const params = ALGORITHM_PARAMS[alg]
   return (input, signature) => crypto.subtle.verify(params, key, signature, input)
 }
 
 /** How long a retired key keeps verifying (and stays published): the longest life of a token it signed. */
 export const retention = (c: KeyConfig) => Math.max(c.accessTokenLifetime, c.refreshTokenLifetime) * 1000
+
+/** How long a signing key read from the database is used before checking whether another process rotated it. */
+const RECHECK_MS = 1000
+
+/** Rotations made through each connection: its own writes do not change its PRAGMA data_version. */
+const rotations = new WeakMap<Database, number>()
 
 /** Makes a new key pair for `alg`, stores it as the current signing key and retires the previous ones. */
 export async function rotateSigningKey(deps: KeyDeps, alg: AsymmetricAlgorithm = asymmetric(deps.config.jwtAlgorithm)): Promise<string> {
@@ -92,6 +101,7 @@ export async function rotateSigningKey(deps: KeyDeps, alg: AsymmetricAlgorithm =
     repo.retireOthers(alg, kid, now)
     repo.pruneRetired(now - retention(deps.config))
   })()
+  rotations.set(deps.db, (rotations.get(deps.db) ?? 0) + 1)
   return kid
 }
 
@@ -106,10 +116,25 @@ export function createKeyStore(deps: KeyDeps) {
   const repo = createSigningKeysRepo(deps.db)
   const alg = config.jwtAlgorithm
   const hmacKey = new TextEncoder().encode(config.secretKey)
-  const hmacSigner = signerFor('HS256', hmacKey)
+  const signHmac = hmacSigner(hmacKey)
   const hmacVerifier = hmacVerifierFor(hmacKey)
-  const imported = new Map<string, { row: SigningKeyRow; verify: SignatureCheck; privateKey?: Key; sign?: (input: string) => Buffer }>()
+  const imported = new Map<string, { row: SigningKeyRow; verify: SignatureCheck; signing?: SigningKey }>()
   let generating: Promise<string> | null = null
+  // The current key changes only by a rotation: through this connection (counted in `rotations`, seen at
+  // once) or by another process (`authkit keys rotate`), whose commit changes this connection's
+  // data_version. Asking SQLite for data_version is a read transaction of its own (~10-20 µs on a busy
+  // server, with its file-lock system calls), so it is asked at most once a second: another process's
+  // rotation is used within a second, and tokens signed meanwhile by the retired key stay valid (it keeps
+  // verifying for its retention).
+  const dataVersion = deps.db.query<{ data_version: number }, []>('PRAGMA data_version')
+  let current: { version: number; rotations: number; checkedAt: number; signing: SigningKey } | null = null
+  const stillCurrent = (c: NonNullable<typeof current>, now: number): boolean => {
+    if (c.rotations !== (rotations.get(deps.db) ?? 0)) return false
+    if (now >= c.checkedAt && now - c.checkedAt < RECHECK_MS) return true
+    if (dataVersion.get()?.data_version !== c.version) return false
+    c.checkedAt = now
+    return true
+  }
 
   const load = async (row: SigningKeyRow) => {
     let entry = imported.get(row.kid)
@@ -124,11 +149,15 @@ export function createKeyStore(deps: KeyDeps) {
     alg,
 
     /**
-     * The key new tokens are signed with. Read from the database on every call (logins and refreshes
-     * only), so a `keys rotate` run by another process takes effect at once.
+     * The key new tokens are signed with: read again from the database after a rotation in this process
+     * at once, after one by another process (`authkit keys rotate`) within a second.
      */
     async signingKey(): Promise<SigningKey> {
-      if (alg === 'HS256') return { alg, kid: undefined, key: hmacKey, sign: hmacSigner }
+      if (alg === 'HS256') return { alg, kid: undefined, key: hmacKey, sign: signHmac }
+      const now = clock.now()
+      if (current && stillCurrent(current, now)) return current.signing
+      // Read before the key row: a rotation committed after this is seen at the next check.
+      const seen = { version: dataVersion.get()?.data_version ?? 0, rotations: rotations.get(deps.db) ?? 0 }
       let row = repo.current(alg)
       if (!row) {
         generating ??= rotateSigningKey(deps, alg).finally(() => {
@@ -139,9 +168,12 @@ export function createKeyStore(deps: KeyDeps) {
         if (!row) throw new Error('no signing key after generating one')
       }
       const entry = await load(row)
-      entry.privateKey ??= await jose.importJWK(JSON.parse(row.private_jwk) as jose.JWK, row.alg)
-      entry.sign ??= signerFor(row.alg as JwtAlgorithm, JSON.parse(row.private_jwk) as jose.JWK)
-      return { alg, kid: row.kid, key: entry.privateKey, sign: entry.sign }
+      if (!entry.signing) {
+        const key = (await jose.importJWK(JSON.parse(row.private_jwk) as jose.JWK, row.alg)) as CryptoKey
+        entry.signing = { alg, kid: row.kid, key, sign: asymmetricSigner(alg, key) }
+      }
+      current = { ...seen, checkedAt: now, signing: entry.signing }
+      return entry.signing
     },
 
     /**

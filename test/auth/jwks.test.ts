@@ -1,8 +1,16 @@
 // Signing keys: JWKS for services behind authkit, key rotation, and every supported algorithm.
 import { describe, expect, it } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import * as jose from 'jose'
 import { createApp } from '../../src/app.ts'
 import { rotateSigningKey } from '../../src/auth/keys.ts'
+import { authServices } from '../../src/auth/services.ts'
+import { openDatabase } from '../../src/db/open.ts'
+import { silentLogger } from '../../src/http/logger.ts'
+import { ManualClock } from '../../src/lib/clock.ts'
+import { testConfig } from '../helpers/app.ts'
 import { bearer, loggedIn, login, makeAuthApp, post } from './helpers.ts'
 
 type T = ReturnType<typeof makeAuthApp>
@@ -48,6 +56,28 @@ describe('JWKS and signing keys', () => {
     t.clock.advance(86_401)
     expect((await jwksOf(t)).keys.map((k) => k.kid)).toEqual([newKid])
     expect((await t.req('/probe', { headers: bearer(body.access_token!) })).status).toBe(401)
+  })
+
+  it('a key rotated by another process signs new tokens within a second', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'authkit-keys-'))
+    try {
+      const path = join(dir, 'authkit.db')
+      const clock = new ManualClock()
+      const config = testConfig()
+      const deps = { config, db: openDatabase(path, { clock }), clock, log: silentLogger }
+      const keys = authServices(deps).keys
+      const before = (await keys.signingKey()).kid
+      // `authkit keys rotate` in another process: its own connection to the same file.
+      const other = openDatabase(path, { clock })
+      const rotated = await rotateSigningKey({ db: other, config, clock })
+      other.close()
+      expect(rotated).not.toBe(before)
+      clock.advance(1)
+      expect((await keys.signingKey()).kid).toBe(rotated)
+      deps.db.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('keeps the key pair in the database: another app on the same data signs with the same key', async () => {
