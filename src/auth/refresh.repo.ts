@@ -8,11 +8,23 @@ export interface RefreshRow {
   expires_at: number
   rotated_at: number | null
   replaced_by: string | null
+  /** Hex SHA-256 of the token as issued (null for rows from before migration 0006). */
+  token_hash: string | null
+}
+
+/** A type, not an interface: bun:sqlite's bindings need an object type with an implicit index signature. */
+export type NewRefreshToken = {
+  jti: string
+  sessionId: string
+  issuedAt: number
+  expiresAt: number
+  tokenHash: string
 }
 
 export function createRefreshRepo(db: Database) {
-  const insert = db.query<never, { jti: string; sessionId: string; issuedAt: number; expiresAt: number }>(
-    'INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at) VALUES ($jti, $sessionId, $issuedAt, $expiresAt)',
+  const insert = db.query<never, NewRefreshToken>(
+    `INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at, token_hash)
+     VALUES ($jti, $sessionId, $issuedAt, $expiresAt, $tokenHash)`,
   )
   const byJti = db.query<RefreshRow, { jti: string }>('SELECT * FROM refresh_tokens WHERE jti = $jti')
   const markRotated = db.query<never, { jti: string; now: number; next: string }>(
@@ -22,7 +34,7 @@ export function createRefreshRepo(db: Database) {
     'DELETE FROM refresh_tokens WHERE session_id = $sessionId AND expires_at < $now',
   )
   return {
-    insert: (r: { jti: string; sessionId: string; issuedAt: number; expiresAt: number }) => void insert.run(r),
+    insert: (r: NewRefreshToken) => void insert.run(r),
     byJti: (jti: string) => byJti.get({ jti }),
     /** True when this call rotated it (false: someone else already did). */
     markRotated: (jti: string, now: number, next: string) => markRotated.run({ jti, now, next }).changes > 0,

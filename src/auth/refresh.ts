@@ -6,20 +6,28 @@ import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/open.ts'
 import type { Logger } from '../http/logger.ts'
 import type { Clock } from '../lib/clock.ts'
-import { randomToken } from '../lib/crypto.ts'
+import { groupCommit } from '../db/group-commit.ts'
+import { safeEqual, sha256 } from '../lib/crypto.ts'
 import { tokenNotValid } from './errors.ts'
-import type { Issuer, JwtPair } from './issue.ts'
+import { type Issuer, type JwtPair, refreshJti } from './issue.ts'
 import { type Jwt, type TokenClaims, TokenRejected } from './jwt.ts'
 import { createRefreshRepo, type RefreshRow } from './refresh.repo.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
 
 type RefreshConfig = Pick<Config, 'refreshTokenLifetime' | 'rotateRefreshTokens' | 'refreshTokenReuseInterval'>
 
+/** The next refresh token of a chain, signed before the transaction that records it. */
+interface Successor {
+  row: RefreshRow
+  pair: JwtPair
+}
+
 type Outcome =
   | { kind: 'invalid' }
   | { kind: 'reuse' }
   | { kind: 'same' }
-  | { kind: 'issued'; row: RefreshRow }
+  | { kind: 'rotated' }
+  | { kind: 'current'; row: RefreshRow }
 
 /** Longest chain of rotations followed to find the current token in the grace window. */
 const MAX_CHAIN = 32
@@ -36,6 +44,13 @@ export function createRefresher(deps: {
   const sessions = createSessionsRepo(db)
   const tokens = createRefreshRepo(db)
 
+  /** Whether `token` is byte for byte the refresh token recorded for its jti (then we signed it). */
+  const recorded = (token: string, payload: Record<string, unknown>): boolean => {
+    if (typeof payload.jti !== 'string') return false
+    const hash = tokens.byJti(payload.jti)?.token_hash
+    return hash != null && safeEqual(hash, sha256(token))
+  }
+
   /** Whether this refresh token's session is live and the token is its current one (no side effects). */
   function isCurrent(claims: TokenClaims, now: number): boolean {
     const row = tokens.byJti(claims.jti)
@@ -44,40 +59,40 @@ export function createRefresher(deps: {
     return live !== null && String(live.user.id) === claims.sub
   }
 
-  // Synchronous and run as an IMMEDIATE transaction: two concurrent refreshes (even from two
-  // processes) cannot both rotate the same token.
-  const decide = db.transaction((claims: TokenClaims, now: number): Outcome => {
+  // Synchronous, inside an IMMEDIATE transaction (shared with the other refreshes of this turn of the
+  // event loop: see group-commit.ts): two concurrent refreshes, even from two processes, cannot both
+  // rotate the same token. `next` is the successor, already signed (signing is async and must not
+  // happen inside the transaction); null when rotation is off.
+  const decide = groupCommit(db, (claims: TokenClaims, now: number, next: Successor | null): Outcome => {
     const row = tokens.byJti(claims.jti)
     if (!row || row.session_id !== claims.sid) return { kind: 'invalid' }
     const live = sessions.liveById(row.session_id, now)
     if (!live || String(live.user.id) !== claims.sub) return { kind: 'invalid' }
 
     if (row.rotated_at === null) {
-      if (!config.rotateRefreshTokens) return { kind: 'same' }
-      const next: RefreshRow = {
-        jti: randomToken(16),
-        session_id: row.session_id,
-        issued_at: now,
-        expires_at: now + config.refreshTokenLifetime * 1000,
-        rotated_at: null,
-        replaced_by: null,
-      }
-      if (!tokens.markRotated(row.jti, now, next.jti)) return { kind: 'invalid' }
-      tokens.insert({ jti: next.jti, sessionId: next.session_id, issuedAt: next.issued_at, expiresAt: next.expires_at })
-      sessions.extend(row.session_id, next.expires_at)
+      if (!next) return { kind: 'same' }
+      if (!tokens.markRotated(row.jti, now, next.row.jti)) return { kind: 'invalid' }
+      tokens.insert({
+        jti: next.row.jti,
+        sessionId: row.session_id,
+        issuedAt: next.row.issued_at,
+        expiresAt: next.row.expires_at,
+        tokenHash: sha256(next.pair.refresh),
+      })
+      sessions.extend(row.session_id, next.row.expires_at)
       tokens.pruneExpired(row.session_id, now)
-      return { kind: 'issued', row: next }
+      return { kind: 'rotated' }
     }
 
     if (now - row.rotated_at <= config.refreshTokenReuseInterval * 1000) {
       let tip = row
       for (let i = 0; i < MAX_CHAIN && tip.replaced_by; i++) {
-        const next = tokens.byJti(tip.replaced_by)
-        if (!next) break
-        tip = next
+        const following = tokens.byJti(tip.replaced_by)
+        if (!following) break
+        tip = following
       }
       if (tip.rotated_at !== null || tip.expires_at <= now) return { kind: 'invalid' }
-      return { kind: 'issued', row: tip }
+      return { kind: 'current', row: tip }
     }
 
     sessions.revoke(row.session_id, now, 'refresh_reuse')
@@ -85,10 +100,13 @@ export function createRefresher(deps: {
   })
 
   return {
-    /** Checks a refresh JWT's signature, type and expiry; 401 token_not_valid otherwise. */
+    /**
+     * Checks a refresh JWT's signature, type and expiry; 401 token_not_valid otherwise. The signature of
+     * a token exactly as recorded at issue is not recomputed (see migration 0006).
+     */
     async verify(token: string): Promise<TokenClaims> {
       try {
-        return await jwt.verify(token, 'refresh')
+        return await jwt.verify(token, 'refresh', recorded)
       } catch (e) {
         if (e instanceof TokenRejected) throw tokenNotValid(e.message)
         throw e
@@ -100,22 +118,38 @@ export function createRefresher(deps: {
     /** Uses a verified refresh token: a new access token and (with rotation) a new refresh token. */
     async refresh(token: string, claims: TokenClaims): Promise<JwtPair & { sessionId: string }> {
       const now = clock.now()
-      const outcome = decide.immediate(claims, now)
+      const userId = Number(claims.sub)
+      // Sign the successor first, then decide and record it in one synchronous transaction. If the
+      // token turns out to be used up or revoked, the two signatures are thrown away.
+      let next: Successor | null = null
+      if (config.rotateRefreshTokens) {
+        const row: RefreshRow = {
+          jti: refreshJti(now),
+          session_id: claims.sid,
+          issued_at: now,
+          expires_at: now + config.refreshTokenLifetime * 1000,
+          rotated_at: null,
+          replaced_by: null,
+          token_hash: null,
+        }
+        next = { row, pair: await issuer.pair(userId, claims.sid, now, { jti: row.jti, issuedAt: row.issued_at, expiresAt: row.expires_at }) }
+      }
+      const outcome = await decide(claims, now, next)
       if (outcome.kind === 'reuse') {
         // Someone replayed a used refresh token: either a thief or the victim is now locked out of this login.
         deps.log?.warn(`refresh token reuse detected for user ${claims.sub}: session revoked`)
       }
       if (outcome.kind === 'invalid' || outcome.kind === 'reuse') throw tokenNotValid('Token is invalid')
-      const userId = Number(claims.sub)
-      if (outcome.kind === 'same') {
-        const access = await issuer.accessToken(userId, claims.sid, now)
-        return { sessionId: claims.sid, access: access.token, accessExpiresAt: access.expiresAt, refresh: token, refreshExpiresAt: claims.exp * 1000 }
+      if (outcome.kind === 'rotated' && next) return { sessionId: claims.sid, ...next.pair }
+      if (outcome.kind === 'current') {
+        // Re-signing a recorded token gives the same claims (and, with EdDSA/HS256/RS256, the same string),
+        // so both tabs of a concurrent refresh end up holding the current token of the chain.
+        const { row } = outcome
+        const pair = await issuer.pair(userId, row.session_id, now, { jti: row.jti, issuedAt: row.issued_at, expiresAt: row.expires_at })
+        return { sessionId: claims.sid, ...pair }
       }
-      const { row } = outcome
-      // Re-signing a recorded token gives the same claims (and, with EdDSA/HS256, the same string),
-      // so both tabs of a concurrent refresh end up holding the current token of the chain.
-      const pair = await issuer.pair(userId, row.session_id, now, { jti: row.jti, issuedAt: row.issued_at, expiresAt: row.expires_at })
-      return { sessionId: claims.sid, ...pair }
+      const access = await issuer.accessToken(userId, claims.sid, now)
+      return { sessionId: claims.sid, access: access.token, accessExpiresAt: access.expiresAt, refresh: token, refreshExpiresAt: claims.exp * 1000 }
     },
   }
 }

@@ -1,6 +1,7 @@
 // POST token/refresh/: rotation, reuse detection and the grace window for concurrent refreshes.
 import { describe, expect, it } from 'bun:test'
 import { memoryLogger } from '../../src/http/logger.ts'
+import { sha256 } from '../../src/lib/crypto.ts'
 import { bearer, cookieHeader, loggedIn, makeAuthApp, post, setCookieLine, setCookies } from './helpers.ts'
 
 const refresh = (t: ReturnType<typeof makeAuthApp>, token: string) => post(t, '/api/auth/token/refresh/', { refresh: token })
@@ -104,5 +105,56 @@ describe('token refresh', () => {
     const t = makeAuthApp({ authType: 'token' })
     expect((await post(t, '/api/auth/token/refresh', { refresh: 'x' })).status).toBe(404)
     expect((await post(t, '/api/auth/token/verify', { token: 'x' })).status).toBe(404)
+  })
+})
+
+describe('refresh tokens on record', () => {
+  type Row = { jti: string; token_hash: string | null }
+  const rows = (t: ReturnType<typeof makeAuthApp>) => t.deps.db.query<Row, []>('SELECT * FROM refresh_tokens').all()
+  const jtiOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti
+  /** The token's header and payload under another valid signature by the same key. */
+  const withSignatureOf = (token: string, donor: string) => `${token.split('.').slice(0, 2).join('.')}.${donor.split('.')[2]}`
+
+  it('refresh tokens are stored only as a SHA-256 digest', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    const { body } = await loggedIn(t)
+    const next = await (await refresh(t, body.refresh_token!)).json()
+    const stored = Object.fromEntries(rows(t).map((r) => [r.jti, r.token_hash]))
+    expect(stored).toEqual({ [jtiOf(body.refresh_token!)]: sha256(body.refresh_token!), [jtiOf(next.refresh_token)]: sha256(next.refresh_token) })
+    const everything = JSON.stringify(t.deps.db.query('SELECT * FROM refresh_tokens').all())
+    for (const token of [body.refresh_token!, next.refresh_token]) expect(everything).not.toContain(token.split('.')[2])
+  })
+
+  it('a recorded jti under another signature is refused and uses nothing up', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    const { body } = await loggedIn(t)
+    const forged = withSignatureOf(body.refresh_token!, body.access_token!)
+    expect(forged).not.toBe(body.refresh_token)
+    const res = await refresh(t, forged)
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({ detail: 'Token is invalid', code: 'token_not_valid' })
+    expect((await post(t, '/api/auth/token/verify', { token: forged })).status).toBe(401)
+    expect((await refresh(t, body.refresh_token!)).status).toBe(200)
+  })
+
+  it('a token recorded without a digest (before migration 0006) is checked by its signature', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    const { body } = await loggedIn(t)
+    t.deps.db.run('UPDATE refresh_tokens SET token_hash = NULL')
+    expect((await refresh(t, withSignatureOf(body.refresh_token!, body.access_token!))).status).toBe(401)
+    expect((await refresh(t, body.refresh_token!)).status).toBe(200)
+  })
+
+  it('with ES256, the re-signed token a concurrent refresh gets still refreshes', async () => {
+    // ECDSA signatures are randomised: the second tab's copy of the current token is not byte-identical to
+    // the recorded one, so it is accepted by its signature.
+    const t = makeAuthApp({ useAuthCookie: false, jwtAlgorithm: 'ES256', refreshTokenReuseInterval: 10 })
+    const { body } = await loggedIn(t)
+    const [a, b] = await Promise.all([refresh(t, body.refresh_token!), refresh(t, body.refresh_token!)])
+    const tabA = await a.json()
+    const tabB = await b.json()
+    expect(jtiOf(tabB.refresh_token)).toBe(jtiOf(tabA.refresh_token))
+    expect(tabB.refresh_token).not.toBe(tabA.refresh_token)
+    expect((await refresh(t, tabB.refresh_token)).status).toBe(200)
   })
 })
