@@ -6,11 +6,11 @@ interface Handler {
   handle(request: Request): Response | Promise<Response>
 }
 
-const peers = new WeakMap<Request, string>()
+const peers = new WeakMap<Request, Server<undefined>>()
 
 /** The client's address: the socket peer, or X-Forwarded-For's last untrusted hop when the peer is a trusted proxy. */
 export function clientIp(request: Request, trustedProxies: readonly string[] = []): string {
-  const peer = peers.get(request) ?? 'unknown'
+  const peer = peers.get(request)?.requestIP(request)?.address ?? 'unknown'
   if (!trustedProxies.includes(peer)) return peer
   const hops = (request.headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean)
   for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i]!
@@ -33,8 +33,7 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
     maxRequestBodySize: opts.maxBodySize * 2,
     async fetch(request, server) {
       const start = performance.now()
-      const addr = server.requestIP(request)?.address
-      if (addr) peers.set(request, addr)
+      peers.set(request, server) // asked for the peer address only when needed (a syscall)
       const response = await app.handle(request)
       if (opts.accessLog) {
         // Path only: query strings can carry keys and tokens (verification links).
