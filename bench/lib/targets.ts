@@ -12,7 +12,8 @@ export interface HashRate {
 
 export interface Figures {
   readonly rows: readonly Row[]
-  readonly hashRate: HashRate | null
+  /** The argon2id rates each hash-bound scenario is compared with (the measurements around it). */
+  readonly hashRate: { readonly login: HashRate | null; readonly registration: HashRate | null }
   readonly cold: { medianMs: number } | null
   readonly idleRssMb: number | null
 }
@@ -36,11 +37,11 @@ export function targets(f: Figures): Verdict[] {
     // The floor checks the signature on every request; so does authkit here (no token is seen twice).
     atLeast('  same, every request a new token / floor', ratio(get('user-eddsa-new')?.rps, get('floor')?.rps), '%', 80),
     atLeast('POST token/refresh/ (rotation on)', get('refresh')?.rps ?? null, 'req/s', 3500),
-    atLeast('POST login/ / argon2id verify rate alone', ratio(get('login')?.rps, f.hashRate?.verifyPerSec), '%', 90),
+    atLeast('POST login/ / argon2id verify rate alone', ratio(get('login')?.rps, f.hashRate.login?.verifyPerSec), '%', 90),
     // The same from CPU time per operation, which other load on the machine disturbs far less than rates.
-    atLeast('  same, from CPU per request', ratio(f.hashRate?.verifyCpuUs, get('login')?.cpuUsPerRequest), '%', 90),
-    atLeast('POST registration/ / argon2id hash rate alone', ratio(get('registration')?.rps, f.hashRate?.hashPerSec), '%', 80),
-    atLeast('  same, from CPU per request', ratio(f.hashRate?.hashCpuUs, get('registration')?.cpuUsPerRequest), '%', 80),
+    atLeast('  same, from CPU per request', ratio(f.hashRate.login?.verifyCpuUs, get('login')?.cpuUsPerRequest), '%', 90),
+    atLeast('POST registration/ / argon2id hash rate alone', ratio(get('registration')?.rps, f.hashRate.registration?.hashPerSec), '%', 80),
+    atLeast('  same, from CPU per request', ratio(f.hashRate.registration?.hashCpuUs, get('registration')?.cpuUsPerRequest), '%', 80),
     atMost('cold start (exec to first 200 /healthz, median)', f.cold?.medianMs ?? null, 'ms', 60),
     atMost('idle RSS', f.idleRssMb, 'MB', 60),
     atMost('peak RSS under login load', get('login')?.peakRssMb ?? null, 'MB', 150),
