@@ -16,6 +16,8 @@ export interface Verdict {
   readonly target: string
   /** null when the inputs were unavailable. */
   readonly pass: boolean | null
+  /** Shown for comparison only: not one of the issue's targets, so never PASS or FAIL. */
+  readonly info?: true
 }
 
 export const isMeasured = (r: Row['result']): r is Measured => !('unavailable' in r)
@@ -60,8 +62,8 @@ export function verdictLines(verdicts: readonly Verdict[]): string {
     verdicts.map((v) => [
       v.name,
       v.value === null ? 'n/a' : `${fmt(v.value, v.unit === '%' || v.unit === 'MB' || v.unit === 'ms' ? 1 : 0)} ${v.unit}`,
-      `target ${v.target}`,
-      v.pass === null ? 'UNAVAILABLE' : v.pass ? 'PASS' : 'FAIL',
+      v.info ? v.target : `target ${v.target}`,
+      v.info ? 'info' : v.pass === null ? 'UNAVAILABLE' : v.pass ? 'PASS' : 'FAIL',
     ]),
   )
 }

@@ -34,8 +34,9 @@ export function targets(f: Figures): Verdict[] {
   const errors = measured.reduce((sum, r) => sum + (r.result as Measured).errors, 0)
   return [
     atLeast('GET user/ (EdDSA, Bearer) / floor server', ratio(get('user-eddsa')?.rps, get('floor')?.rps), '%', 80),
-    // The floor checks the signature on every request; so does authkit here (no token is seen twice).
-    atLeast('  same, every request a new token / floor', ratio(get('user-eddsa-new')?.rps, get('floor')?.rps), '%', 80),
+    // The floor checks the signature on every request; so does authkit here (no token is seen twice). Not
+    // the target (a client re-sends its token), but the comparison it would be without the cache.
+    { name: '  same, every request a new token / floor', value: ratio(get('user-eddsa-new')?.rps, get('floor')?.rps), unit: '%', target: 'for comparison', pass: null, info: true },
     atLeast('POST token/refresh/ (rotation on)', get('refresh')?.rps ?? null, 'req/s', 3500),
     atLeast('POST login/ / argon2id verify rate alone', ratio(get('login')?.rps, f.hashRate.login?.verifyPerSec), '%', 90),
     // The same from CPU time per operation, which other load on the machine disturbs far less than rates.
