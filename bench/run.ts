@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { SETTINGS } from '../src/config/settings.ts'
 import { Unavailable } from './lib/api.ts'
-import { measure } from './lib/load.ts'
+import { combineRuns, type Measured, measure } from './lib/load.ts'
 import { isMeasured, markdownTable, type Row, table, verdictLines } from './lib/report.ts'
 import { BENCH_USER, SCENARIOS, type Scenario } from './lib/scenarios.ts'
 import { memoryOf, type Running, startAuthkit, startReference, stopAll, waitHealthy, freePort } from './lib/servers.ts'
@@ -115,19 +115,24 @@ async function main() {
   const load = (base: string, request: Parameters<typeof measure>[0]['request'], pid?: number) =>
     measure({ base, request }, { connections, duration, warmup, ...(pid ? { pid } : {}) })
 
-  // The hash alone, with as many in flight as login gets connections. argon2id's speed here drifts by
-  // ±10 % within a minute, so it is measured right before login, between login and registration, and
-  // right after registration (the server idle meanwhile): each hash-bound run is compared with the mean
-  // of the two measurements that bracket it.
+  // The hash alone, with as many in flight as login gets connections, in its own process while the
+  // server is idle. argon2id's speed here drifts by 10-20 % within a minute (and was found faster before
+  // a login run than after it), so a hash-bound scenario runs as HASH_CHUNKS short runs, each between
+  // two measurements of the hash alone, and is compared with the mean of the measurements around it.
+  const HASH_CHUNKS = 3
   const hashRates: HashRate[] = []
-  const measureHashRate = async () => {
+  const measureHashRate = async (): Promise<HashRate> => {
     say('argon2id verify and hash rate alone')
-    const seconds = String(Math.max(2, duration / 2))
+    const seconds = String(Math.max(2, duration / HASH_CHUNKS))
     const proc = Bun.spawn([process.execPath, join(import.meta.dir, 'hash-rate.ts'), String(argon2.memoryCost), String(argon2.timeCost), String(connections), seconds], { stdout: 'pipe', stderr: 'inherit' })
     const rate = JSON.parse(await new Response(proc.stdout).text()) as HashRate
     say(`argon2id: ${rate.verifyPerSec.toFixed(1)} verifies/s, ${rate.hashPerSec.toFixed(1)} hashes/s`)
     hashRates.push(rate)
+    return rate
   }
+  /** The hash rates each hash-bound scenario is compared with. */
+  const hashReference: Record<string, HashRate[]> = {}
+  const HASH_BOUND = new Set(['login', 'registration'])
 
   const binaryBytes = statSync(binary).size
 
@@ -187,22 +192,34 @@ async function main() {
         idleRssMb = memoryOf(server.pid)?.rssMb ?? null
         say(`idle RSS after start: ${idleRssMb?.toFixed(1)} MB`)
       }
+      let lastHash: HashRate | null = null // measured just before, with nothing run since
       for (const s of scenarios) {
-        if (s.id === 'login' && wanted('hash')) await measureHashRate()
         let result: Row['result']
         try {
           const prepared = await s.prepare(server.base, { connections })
-          const measured = await measure(
-            { base: server.base, request: prepared.request },
-            { connections, duration, warmup, pid: server.pid, ...(prepared.amount ? { amount: prepared.amount } : {}) },
-          )
+          const spec = { base: server.base, request: prepared.request }
+          const opts = { connections, duration, warmup, pid: server.pid, ...(prepared.amount ? { amount: prepared.amount } : {}) }
+          let measured
+          if (HASH_BOUND.has(s.id) && wanted('hash')) {
+            const around: HashRate[] = [lastHash ?? (await measureHashRate())]
+            const parts: Measured[] = []
+            for (let i = 0; i < HASH_CHUNKS; i++) {
+              parts.push(await measure(spec, { ...opts, duration: duration / HASH_CHUNKS, warmup: i === 0 ? warmup : 0 }))
+              around.push(await measureHashRate())
+            }
+            hashReference[s.id] = around
+            lastHash = around.at(-1)!
+            measured = combineRuns(parts, `${HASH_CHUNKS} runs of ${duration / HASH_CHUNKS}s, each between two of argon2id alone`)
+          } else {
+            measured = await measure(spec, opts)
+            lastHash = null
+          }
           result = prepared.note ? { ...measured, note: prepared.note } : measured
         } catch (e) {
           if (!(e instanceof Unavailable)) throw e
           result = { unavailable: e.message }
         }
         record(s.id, s.label, `authkit (${instance === 'token' ? 'token mode' : instance === 'hs256' ? 'HS256' : 'EdDSA'})`, result)
-        if ((s.id === 'login' || s.id === 'registration') && wanted('hash')) await measureHashRate()
       }
     } finally {
       await server.stop()
@@ -216,9 +233,8 @@ async function main() {
     return { verifyPerSec: mean('verifyPerSec'), hashPerSec: mean('hashPerSec'), verifyCpuUs: mean('verifyCpuUs'), hashCpuUs: mean('hashCpuUs') }
   }
   const hashRate = meanOf(hashRates)
-  // Which measurements bracket which run (see measureHashRate); with fewer (--only), all of them.
-  const bracket = (from: number) => meanOf(hashRates.length === 3 ? hashRates.slice(from, from + 2) : hashRates)
-  const verdicts = targets({ rows, hashRate: { login: bracket(0), registration: bracket(1) }, cold, idleRssMb })
+  const reference = (id: string) => meanOf(hashReference[id] ?? hashRates)
+  const verdicts = targets({ rows, hashRate: { login: reference('login'), registration: reference('registration') }, cold, idleRssMb })
   const elapsedSec = (performance.now() - started) / 1000
   const report = {
     date: new Date().toISOString(),

@@ -75,3 +75,29 @@ export async function measure(spec: LoadSpec, opts: LoadOptions): Promise<Measur
     ...(cpuUsPerRequest !== undefined ? { cpuUsPerRequest } : {}),
   }
 }
+
+/** One result from consecutive runs of the same load (each `seconds` long): rates and CPU per request over all of them. */
+export function combineRuns(parts: readonly Measured[], note: string): Measured {
+  const answered = parts.map((p) => p.rps) // equal durations: the mean rate is the overall rate
+  const ok = (p: Measured) => p.rps // 2xx per second, as a weight for per-request figures
+  const weight = parts.reduce((sum, p) => sum + ok(p), 0)
+  const statusCodes: Record<string, number> = {}
+  for (const p of parts) for (const [code, n] of Object.entries(p.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n
+  const cpu = parts.every((p) => p.cpuUsPerRequest !== undefined) && weight > 0
+    ? parts.reduce((sum, p) => sum + p.cpuUsPerRequest! * ok(p), 0) / weight
+    : undefined
+  const peaks = parts.flatMap((p) => (p.peakRssMb === undefined ? [] : [p.peakRssMb]))
+  const firstError = parts.find((p) => p.firstError)?.firstError
+  return {
+    rps: answered.reduce((a, b) => a + b, 0) / parts.length,
+    p50Ms: parts.reduce((sum, p) => sum + p.p50Ms * ok(p), 0) / (weight || 1),
+    p99Ms: Math.max(...parts.map((p) => p.p99Ms)),
+    requests: parts.reduce((sum, p) => sum + p.requests, 0),
+    errors: parts.reduce((sum, p) => sum + p.errors, 0),
+    statusCodes,
+    ...(firstError ? { firstError } : {}),
+    ...(peaks.length ? { peakRssMb: Math.max(...peaks) } : {}),
+    ...(cpu !== undefined ? { cpuUsPerRequest: cpu } : {}),
+    note,
+  }
+}
