@@ -54,6 +54,9 @@ export async function measure(spec: LoadSpec, opts: LoadOptions): Promise<Measur
   const firstError: { text?: string } = {}
   if (opts.warmup > 0 && !opts.amount) await once(spec, opts.connections, { duration: opts.warmup }, {})
   if (opts.pid) await waitIdle(opts.pid)
+  // The load generator shares the machine: its own garbage (tokens and bodies of earlier runs) is
+  // collected now rather than during the measured run.
+  Bun.gc(true)
   const sampler = opts.pid ? rssSampler(opts.pid) : null
   const cpuBefore = opts.pid ? cpuMsOf(opts.pid) : null
   const r = await once(spec, opts.connections, opts.amount ? { amount: opts.amount } : { duration: opts.duration }, firstError)
