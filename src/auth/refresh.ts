@@ -16,9 +16,11 @@ import { createSessionsRepo } from './sessions.repo.ts'
 
 type RefreshConfig = Pick<Config, 'refreshTokenLifetime' | 'rotateRefreshTokens' | 'refreshTokenReuseInterval'>
 
-/** The next refresh token of a chain, signed before the transaction that records it. */
+/** The next refresh token of a chain (with its access token), signed before the transaction that records it. */
 interface Successor {
-  row: RefreshRow
+  jti: string
+  issuedAt: number
+  expiresAt: number
   pair: JwtPair
 }
 
@@ -26,7 +28,7 @@ type Outcome =
   | { kind: 'invalid' }
   | { kind: 'reuse' }
   | { kind: 'same' }
-  | { kind: 'rotated' }
+  | { kind: 'rotated'; pair: JwtPair }
   | { kind: 'current'; row: RefreshRow }
 
 /** Longest chain of rotations followed to find the current token in the grace window. */
@@ -71,17 +73,12 @@ export function createRefresher(deps: {
 
     if (row.rotated_at === null) {
       if (!next) return { kind: 'same' }
-      if (!tokens.markRotated(row.jti, now, next.row.jti)) return { kind: 'invalid' }
-      tokens.insert({
-        jti: next.row.jti,
-        sessionId: row.session_id,
-        issuedAt: next.row.issued_at,
-        expiresAt: next.row.expires_at,
-        tokenHash: sha256(next.pair.refresh),
-      })
-      sessions.extend(row.session_id, next.row.expires_at)
+      if (!tokens.markRotated(row.jti, now, next.jti)) return { kind: 'invalid' }
+      const { jti, issuedAt, expiresAt } = next
+      tokens.insert({ jti, sessionId: row.session_id, issuedAt, expiresAt, tokenHash: sha256(next.pair.refresh) })
+      sessions.extend(row.session_id, expiresAt)
       tokens.pruneExpired(row.session_id, now)
-      return { kind: 'rotated' }
+      return { kind: 'rotated', pair: next.pair }
     }
 
     if (now - row.rotated_at <= config.refreshTokenReuseInterval * 1000) {
@@ -123,33 +120,31 @@ export function createRefresher(deps: {
       // token turns out to be used up or revoked, the two signatures are thrown away.
       let next: Successor | null = null
       if (config.rotateRefreshTokens) {
-        const row: RefreshRow = {
-          jti: refreshJti(now),
-          session_id: claims.sid,
-          issued_at: now,
-          expires_at: now + config.refreshTokenLifetime * 1000,
-          rotated_at: null,
-          replaced_by: null,
-          token_hash: null,
-        }
-        next = { row, pair: await issuer.pair(userId, claims.sid, now, { jti: row.jti, issuedAt: row.issued_at, expiresAt: row.expires_at }) }
+        const t = { jti: refreshJti(now), issuedAt: now, expiresAt: now + config.refreshTokenLifetime * 1000 }
+        next = { ...t, pair: await issuer.pair(userId, claims.sid, now, t) }
       }
       const outcome = await decide(claims, now, next)
-      if (outcome.kind === 'reuse') {
-        // Someone replayed a used refresh token: either a thief or the victim is now locked out of this login.
-        deps.log?.warn(`refresh token reuse detected for user ${claims.sub}: session revoked`)
+      switch (outcome.kind) {
+        case 'reuse':
+          // Someone replayed a used refresh token: either a thief or the victim is now locked out of this login.
+          deps.log?.warn(`refresh token reuse detected for user ${claims.sub}: session revoked`)
+          throw tokenNotValid('Token is invalid')
+        case 'invalid':
+          throw tokenNotValid('Token is invalid')
+        case 'rotated':
+          return { sessionId: claims.sid, ...outcome.pair }
+        case 'current': {
+          // Re-signing a recorded token gives the same claims (and, with EdDSA/HS256/RS256, the same
+          // string), so both tabs of a concurrent refresh end up holding the current token of the chain.
+          const { row } = outcome
+          const pair = await issuer.pair(userId, row.session_id, now, { jti: row.jti, issuedAt: row.issued_at, expiresAt: row.expires_at })
+          return { sessionId: claims.sid, ...pair }
+        }
+        case 'same': {
+          const access = await issuer.accessToken(userId, claims.sid, now)
+          return { sessionId: claims.sid, access: access.token, accessExpiresAt: access.expiresAt, refresh: token, refreshExpiresAt: claims.exp * 1000 }
+        }
       }
-      if (outcome.kind === 'invalid' || outcome.kind === 'reuse') throw tokenNotValid('Token is invalid')
-      if (outcome.kind === 'rotated' && next) return { sessionId: claims.sid, ...next.pair }
-      if (outcome.kind === 'current') {
-        // Re-signing a recorded token gives the same claims (and, with EdDSA/HS256/RS256, the same string),
-        // so both tabs of a concurrent refresh end up holding the current token of the chain.
-        const { row } = outcome
-        const pair = await issuer.pair(userId, row.session_id, now, { jti: row.jti, issuedAt: row.issued_at, expiresAt: row.expires_at })
-        return { sessionId: claims.sid, ...pair }
-      }
-      const access = await issuer.accessToken(userId, claims.sid, now)
-      return { sessionId: claims.sid, access: access.token, accessExpiresAt: access.expiresAt, refresh: token, refreshExpiresAt: claims.exp * 1000 }
     },
   }
 }
