@@ -32,10 +32,11 @@ export function testConfig(overrides: Partial<Config> = {}): ServerConfig {
   }
 }
 
-export function makeTestApp(overrides: Partial<Config> = {}, opts: { log?: Logger; clock?: ManualClock } = {}): TestApp {
+/** `dbPath`: a database file instead of memory, e.g. for two apps sharing one file like two processes. */
+export function makeTestApp(overrides: Partial<Config> = {}, opts: { log?: Logger; clock?: ManualClock; dbPath?: string } = {}): TestApp {
   const clock = opts.clock ?? new ManualClock(Date.now())
   const config = testConfig(overrides)
-  const db = openDatabase(':memory:', { clock })
+  const db = openDatabase(opts.dbPath ?? ':memory:', { clock })
   const deps: Deps = { config, db, clock, log: opts.log ?? silentLogger }
   const app = createApp(deps)
   return {
