@@ -1,17 +1,12 @@
-import { afterEach, describe, expect, it } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import { runCli } from '../../src/cli/index.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('authkit-users-')
 
 async function usersCreate(...args: string[]) {
-  const cwd = mkdtempSync(join(tmpdir(), 'authkit-users-'))
-  dirs.push(cwd)
+  const cwd = tempDir()
   let err = ''
   const code = await runCli(['users', 'create', ...args, '--data', join(cwd, 'data')], {
     env: { AUTHKIT_ARGON2_MEMORY_COST: '1024', AUTHKIT_ARGON2_TIME_COST: '1' },

@@ -1,7 +1,5 @@
 // Signing keys: JWKS for services behind authkit, key rotation, and every supported algorithm.
 import { describe, expect, it } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as jose from 'jose'
 import { createApp } from '../../src/app.ts'
@@ -11,9 +9,11 @@ import { openDatabase } from '../../src/db/open.ts'
 import { silentLogger } from '../../src/http/logger.ts'
 import { ManualClock } from '../../src/lib/clock.ts'
 import { testConfig } from '../helpers/app.ts'
+import { tempDirs } from '../helpers/temp.ts'
 import { bearer, loggedIn, login, makeAuthApp, post } from './helpers.ts'
 
 type T = ReturnType<typeof makeAuthApp>
+const tempDir = tempDirs('authkit-keys-')
 
 const jwksOf = async (t: T) => (await (await t.req('/.well-known/jwks.json')).json()) as jose.JSONWebKeySet
 
@@ -59,25 +59,20 @@ describe('JWKS and signing keys', () => {
   })
 
   it('a key rotated by another process signs new tokens within a second', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'authkit-keys-'))
-    try {
-      const path = join(dir, 'authkit.db')
-      const clock = new ManualClock()
-      const config = testConfig()
-      const deps = { config, db: openDatabase(path, { clock }), clock, log: silentLogger }
-      const keys = authServices(deps).keys
-      const before = (await keys.signingKey()).kid
-      // `authkit keys rotate` in another process: its own connection to the same file.
-      const other = openDatabase(path, { clock })
-      const rotated = await rotateSigningKey({ db: other, config, clock })
-      other.close()
-      expect(rotated).not.toBe(before)
-      clock.advance(1)
-      expect((await keys.signingKey()).kid).toBe(rotated)
-      deps.db.close()
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const path = join(tempDir(), 'authkit.db')
+    const clock = new ManualClock()
+    const config = testConfig()
+    const deps = { config, db: openDatabase(path, { clock }), clock, log: silentLogger }
+    const keys = authServices(deps).keys
+    const before = (await keys.signingKey()).kid
+    // `authkit keys rotate` in another process: its own connection to the same file.
+    const other = openDatabase(path, { clock })
+    const rotated = await rotateSigningKey({ db: other, config, clock })
+    other.close()
+    expect(rotated).not.toBe(before)
+    clock.advance(1)
+    expect((await keys.signingKey()).kid).toBe(rotated)
+    deps.db.close()
   })
 
   it('keeps the key pair in the database: another app on the same data signs with the same key', async () => {

@@ -1,20 +1,15 @@
 // `authkit keys rotate` against a real data directory.
-import { afterEach, describe, expect, it } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import type { CliIO } from '../../src/cli/commands.ts'
 import { runCli } from '../../src/cli/index.ts'
 import { dbPath, openDatabase } from '../../src/db/open.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('authkit-keys-')
 
 function cli(env: Record<string, string> = {}) {
-  const cwd = mkdtempSync(join(tmpdir(), 'authkit-keys-'))
-  dirs.push(cwd)
+  const cwd = tempDir()
   const out: string[] = []
   const err: string[] = []
   const io: CliIO = { env, cwd, stdout: (s) => out.push(s), stderr: (s) => err.push(s), stdin: async () => '' }

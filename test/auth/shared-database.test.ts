@@ -1,21 +1,15 @@
 // Several authkit processes on one database file: each app here has its own connection and its own
 // caches (signing key, verified tokens), as a second process would.
-import { afterEach, describe, expect, it } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import { ManualClock } from '../../src/lib/clock.ts'
+import { tempDirs } from '../helpers/temp.ts'
 import { bearer, loggedIn, makeAuthApp, post } from './helpers.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('authkit-shared-')
 
 function twoApps() {
-  const dir = mkdtempSync(join(tmpdir(), 'authkit-shared-'))
-  dirs.push(dir)
-  const dbPath = join(dir, 'authkit.db')
+  const dbPath = join(tempDir(), 'authkit.db')
   const clock = new ManualClock(Date.now())
   const a = makeAuthApp({ useAuthCookie: false }, { clock, dbPath })
   const b = makeAuthApp({ useAuthCookie: false }, { clock, dbPath })

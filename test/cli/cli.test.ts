@@ -1,6 +1,4 @@
-import { afterEach, describe, expect, it } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import { createUsersRepo } from '../../src/accounts/users.repo.ts'
 import { verifyPassword } from '../../src/accounts/passwords.ts'
@@ -8,15 +6,12 @@ import { VERSION, runCli } from '../../src/cli/index.ts'
 import type { CliIO } from '../../src/cli/commands.ts'
 import { dbPath, openDatabase } from '../../src/db/open.ts'
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('authkit-cli-')
 
 function cli(opts: { env?: Record<string, string>; stdin?: string; stopSignal?: Promise<string> } = {}) {
-  const cwd = mkdtempSync(join(tmpdir(), 'authkit-cli-'))
-  dirs.push(cwd)
+  const cwd = tempDir()
   const out: string[] = []
   const err: string[] = []
   const io: CliIO = {

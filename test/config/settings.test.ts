@@ -1,20 +1,12 @@
-import { afterEach, describe, expect, it } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { describe, expect, it } from 'bun:test'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { settleSecretKey } from '../../src/config/data-dir.ts'
 import { SettingsError, describeConfig, loadConfig } from '../../src/config/load.ts'
 import { SETTINGS, defaults, parseDuration, settingName } from '../../src/config/settings.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
-const dirs: string[] = []
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'authkit-settings-'))
-  dirs.push(d)
-  return d
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('authkit-settings-')
 
 /** The one-line error loadConfig gives for these inputs. */
 function errorOf(opts: Parameters<typeof loadConfig>[0]): string {

@@ -1,22 +1,16 @@
 // Group commit (src/db/group-commit.ts): jobs of one turn of the event loop share one transaction, yet
 // each keeps its own result, error and rollback.
-import { afterEach, describe, expect, it } from 'bun:test'
+import { describe, expect, it } from 'bun:test'
 import { Database } from 'bun:sqlite'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { groupCommit } from '../../src/db/group-commit.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('authkit-gc-')
 
 /** A WAL database file and a second connection to it, which sees only what the first has committed. */
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), 'authkit-gc-'))
-  dirs.push(dir)
-  const path = join(dir, 'test.db')
+  const path = join(tempDir(), 'test.db')
   const db = new Database(path, { create: true, strict: true })
   db.exec('PRAGMA journal_mode = WAL')
   db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY)')

@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, it } from 'bun:test'
+import { describe, expect, it } from 'bun:test'
 import { Database } from 'bun:sqlite'
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { NewerDatabaseError, openDatabase, schemaVersion } from '../../src/db/open.ts'
 import { MIGRATIONS } from '../../src/db/migrations/index.ts'
 import { ManualClock } from '../../src/lib/clock.ts'
+import { tempDirs } from '../helpers/temp.ts'
 
-const dirs: string[] = []
-const tempDb = () => {
-  const d = mkdtempSync(join(tmpdir(), 'authkit-db-'))
-  dirs.push(d)
-  return join(d, 'authkit.db')
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('authkit-db-')
+const tempDb = () => join(tempDir(), 'authkit.db')
 
 const tables = (db: Database) =>
   db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name)
