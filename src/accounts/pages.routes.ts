@@ -42,9 +42,9 @@ export const pagesRoutes = (accounts: Accounts, siteName: string) =>
     )
     .post(
       PAGE_PATHS.verifyEmail,
-      ({ body }) => {
+      async ({ body }) => {
         try {
-          accounts.verification.verify(field(body, 'key'))
+          await accounts.verification.verify(field(body, 'key'))
           return page(VerifyEmailDonePage({ siteName }))
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) return page(VerifyEmailFailedPage({ siteName }), 404)
@@ -55,10 +55,10 @@ export const pagesRoutes = (accounts: Accounts, siteName: string) =>
     )
     .get(
       PAGE_PATHS.resetPassword,
-      ({ query }) => {
+      async ({ query }) => {
         const uid = typeof query.uid === 'string' ? query.uid : ''
         const token = typeof query.token === 'string' ? query.token : ''
-        if (!accounts.passwordReset.check(uid, token)) return page(ResetPasswordFailedPage({ siteName }), 400)
+        if (!(await accounts.passwordReset.check(uid, token))) return page(ResetPasswordFailedPage({ siteName }), 400)
         return page(ResetPasswordPage({ siteName, uid, token }))
       },
       noDocs,

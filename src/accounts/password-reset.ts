@@ -34,15 +34,14 @@ const invalid = (field: 'uid' | 'token') => FieldErrors.of(field, 'Invalid value
 export function createPasswordReset({ config, db, clock }: AccountsDeps) {
   const users = createUsersRepo(db)
   const resets = createPasswordResetsRepo(db)
-  const outbox = createOutboxRepo(db)
 
   /** The user and the unused, unexpired token row; throws the contract's uid/token field errors. */
-  function findToken(uid: string, token: string): { user: UserRow; token: PasswordResetRow } {
+  async function findToken(uid: string, token: string): Promise<{ user: UserRow; token: PasswordResetRow }> {
     const id = userIdOf(uid)
-    const user = id === null ? undefined : users.byId(id)
+    const user = id === null ? null : await users.byId(id)
     if (!user || user.is_active !== 1) throw invalid('uid')
     const digest = sha256(token)
-    const row = resets.usable(user.id, clock.now()).find((r) => safeEqual(r.token_hash, digest))
+    const row = (await resets.usable(user.id, clock.now())).find((r) => safeEqual(r.token_hash, digest))
     if (!row) throw invalid('token')
     return { user, token: row }
   }
@@ -52,8 +51,8 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
      * Mails a reset link when `email` belongs to an active account. With PASSWORD_RESET_PREVENT_ENUMERATION
      * (the default) the caller answers the same either way.
      */
-    request(email: string, requestUrl: string): void {
-      const user = users.byEmail(email)
+    async request(email: string, requestUrl: string): Promise<void> {
+      const user = await users.byEmail(email)
       if (!user || user.is_active !== 1) {
         if (!config.passwordResetPreventEnumeration) {
           throw FieldErrors.of('email', 'The email address is not assigned to any user account.')
@@ -61,24 +60,24 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
         return
       }
       const token = randomToken(32)
-      db.transaction(() => {
+      await db.transaction(async (tx) => {
         const now = clock.now()
-        resets.add({ userId: user.id, tokenHash: sha256(token), now, expiresAt: now + config.passwordResetTimeout * 1000 })
+        await tx.use(createPasswordResetsRepo).add({ userId: user.id, tokenHash: sha256(token), now, expiresAt: now + config.passwordResetTimeout * 1000 })
         const mail = passwordResetMail({
           siteName: config.siteName,
           username: user.username,
           link: passwordResetLink(config, requestUrl, uidOf(user.id), token),
           expiresInSeconds: config.passwordResetTimeout,
         })
-        outbox.add({ to: user.email, ...mail, kind: 'password_reset' }, now)
-      }).immediate()
+        await tx.use(createOutboxRepo).add({ to: user.email, ...mail, kind: 'password_reset' }, now)
+      })
       notifyOutbox(db)
     },
 
     /** True when uid and token would be accepted now (the reset page asks before showing its form). */
-    check(uid: string, token: string): boolean {
+    async check(uid: string, token: string): Promise<boolean> {
       try {
-        findToken(uid, token)
+        await findToken(uid, token)
         return true
       } catch {
         return false
@@ -87,18 +86,19 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
 
     /** Checks uid and token (without using it), then the new password, then sets it and uses the token. */
     async confirm(input: ResetConfirmInput): Promise<void> {
-      const { user, token } = findToken(input.uid, input.token)
+      const { user, token } = await findToken(input.uid, input.token)
       assertNewPassword(input.new_password1, input.new_password2, user)
 
       const passwordHash = await hashPassword(input.new_password1, hashParams(config))
-      db.transaction(() => {
+      await db.transaction(async (tx) => {
         const now = clock.now()
+        const resets = tx.use(createPasswordResetsRepo)
         // A second confirm with the same token, racing this one, finds it used here.
-        if (!resets.use(token.id, now)) throw invalid('token')
-        users.setPassword(user.id, passwordHash)
-        resets.retireForUser(user.id, now)
-        revokeUserSessions(db, user.id, { now, reason: 'password_reset' })
-      }).immediate()
+        if (!(await resets.use(token.id, now))) throw invalid('token')
+        await tx.use(createUsersRepo).setPassword(user.id, passwordHash)
+        await resets.retireForUser(user.id, now)
+        await revokeUserSessions(tx, user.id, { now, reason: 'password_reset' })
+      })
     },
   }
 }

@@ -36,12 +36,12 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
     )
     .post(
       '/password/reset',
-      ({ body, request }) => {
-        throttle.take('reset_password', { ip: throttle.ipOf(request) })
+      async ({ body, request }) => {
+        await throttle.take('reset_password', { ip: throttle.ipOf(request) })
         // Past the per-address limit: the same answer and no mail (a 429 would tell who has an account),
         // unless PASSWORD_RESET_PREVENT_ENUMERATION is off and it could tell anyway.
-        const byAddress = throttle.count('reset_password', { key: body.email })
-        if (byAddress.allowed) accounts.passwordReset.request(body.email, request.url)
+        const byAddress = await throttle.count('reset_password', { key: body.email })
+        if (byAddress.allowed) await accounts.passwordReset.request(body.email, request.url)
         else if (!deps.config.passwordResetPreventEnumeration) throw throttled(byAddress.retryAfter)
         return { detail: 'Password reset e-mail has been sent.' }
       },

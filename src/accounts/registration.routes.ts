@@ -34,8 +34,8 @@ export const registrationRoutes = (accounts: Accounts, throttle: Throttle) =>
     )
     .post(
       '/registration/verify-email',
-      ({ body }) => {
-        accounts.verification.verify(body.key)
+      async ({ body }) => {
+        await accounts.verification.verify(body.key)
         return { detail: 'ok' }
       },
       {
@@ -54,10 +54,10 @@ export const registrationRoutes = (accounts: Accounts, throttle: Throttle) =>
     )
     .post(
       '/registration/resend-email',
-      ({ body, request }) => {
-        throttle.take('confirm_email', { ip: throttle.ipOf(request) })
+      async ({ body, request }) => {
+        await throttle.take('confirm_email', { ip: throttle.ipOf(request) })
         // Past the per-address limit: the same answer, no mail (a 429 would tell who has an account).
-        if (throttle.count('confirm_email', { key: body.email }).allowed) accounts.registration.resend(body.email, request.url)
+        if ((await throttle.count('confirm_email', { key: body.email })).allowed) await accounts.registration.resend(body.email, request.url)
         return { detail: 'ok' }
       },
       {

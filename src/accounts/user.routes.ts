@@ -26,7 +26,7 @@ export const userRoutes = (deps: Deps, accounts: Accounts) =>
         responses: { 200: UserSchema },
       }),
     })
-    .put('/user', ({ user, body, request }) => publicUser(accounts.profile.update(user, body, request.url)), {
+    .put('/user', async ({ user, body, request }) => publicUser(await accounts.profile.update(user, body, request.url)), {
       auth: true,
       body: UserUpdateBody,
       ...op({
@@ -38,7 +38,7 @@ export const userRoutes = (deps: Deps, accounts: Accounts) =>
         responses: { 200: UserSchema },
       }),
     })
-    .patch('/user', ({ user, body, request }) => publicUser(accounts.profile.update(user, body, request.url)), {
+    .patch('/user', async ({ user, body, request }) => publicUser(await accounts.profile.update(user, body, request.url)), {
       auth: true,
       body: UserPatchBody,
       ...op({

@@ -1,13 +1,13 @@
 // token/verify: is this token (access or refresh) valid, unexpired and of a live session? No side effects.
 import * as jose from 'jose'
-import type { Database } from '../db/open.ts'
+import type { Db } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { tokenNotValid } from './errors.ts'
 import { type Jwt, TokenRejected, type TokenType } from './jwt.ts'
 import type { Refresher } from './refresh.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
 
-export function createTokenVerifier(deps: { db: Database; clock: Clock; jwt: Jwt; refresher: Refresher }) {
+export function createTokenVerifier(deps: { db: Db; clock: Clock; jwt: Jwt; refresher: Refresher }) {
   const { clock, jwt, refresher } = deps
   const sessions = createSessionsRepo(deps.db)
 
@@ -33,8 +33,8 @@ export function createTokenVerifier(deps: { db: Database; clock: Clock; jwt: Jwt
       }
       const live =
         type === 'refresh'
-          ? refresher.isCurrent(claims)
-          : String(sessions.liveById(claims.sid, clock.now())?.user.id) === claims.sub
+          ? await refresher.isCurrent(claims)
+          : String((await sessions.liveById(claims.sid, clock.now()))?.user.id) === claims.sub
       if (!live) throw tokenNotValid('Token is invalid')
     },
   }

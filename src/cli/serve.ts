@@ -20,7 +20,7 @@ export const serveCommand: Command = {
   flags: { port: 'value', host: 'value' },
   async run({ io, settings }) {
     const log = consoleLogger
-    const { config, db } = openData(settings())
+    const { config, db } = await openData(settings())
     for (const w of settingWarnings(config)) log.warn(w)
     const app = createApp({ config, db, clock: systemClock, log })
     const server = serve(app, {
@@ -32,7 +32,7 @@ export const serveCommand: Command = {
     })
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     const base = `http://${shownHost}:${server.port}`
-    log.info(`authkit listening on ${base} (data in ${config.dataDir})`)
+    log.info(`authkit listening on ${base} (data in ${db.location})`)
     const mail = startMailDelivery({ config, db, clock: systemClock, log })
     if (config.debug) log.info(`DEBUG is on: testing UI at ${base}/api/auth/ui/ , API docs at ${base}/api/docs/`)
 
@@ -40,8 +40,7 @@ export const serveCommand: Command = {
     log.info(`${signal}: finishing in-flight requests`)
     await server.stop() // stops accepting; resolves once in-flight requests are answered
     await mail?.stop() // the message being sent is finished; the rest waits in the outbox for the next start
-    db.exec('PRAGMA optimize')
-    db.close()
+    await db.close({ optimize: true })
     log.info('stopped')
     return 0
   },

@@ -1,6 +1,6 @@
 // The PostgreSQL engine (Bun.SQL, no extra driver): everything PostgreSQL-specific about running
 // statements, transactions, integer types and migrations (under an advisory lock) lives here.
-import { SQL } from 'bun'
+import { SQL, type SavepointSQL, type TransactionSQL } from 'bun'
 import type { Clock } from '../lib/clock.ts'
 import { systemClock } from '../lib/clock.ts'
 import { maskUrlPassword } from '../lib/url.ts'
@@ -35,7 +35,7 @@ function compile(s: Statement<unknown, Params>): Compiled {
   return c
 }
 
-type Client = SQL | SQL.TransactionSQL | SQL.SavepointSQL
+type Client = SQL | TransactionSQL | SavepointSQL
 type Result = Record<string, unknown>[] & { count: number; columns?: { name: string; type: number }[] }
 
 /** Runs one statement. Unix-ms times and ids are BIGINT, which Bun returns as strings: they become numbers here. */
@@ -80,7 +80,7 @@ class PgDb implements Db {
 
   async transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
     if (this.opened) await this.opened
-    if (this.inTx) return (await (this.client as SQL.TransactionSQL).savepoint((sp) => work(new PgDb(sp, null, true)))) as T
+    if (this.inTx) return (await (this.client as TransactionSQL).savepoint((sp: SavepointSQL) => work(new PgDb(sp, null, true)))) as T
     return (await (this.client as SQL).begin((tx) => work(new PgDb(tx, null, true)))) as T
   }
 
@@ -142,7 +142,7 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): PgDatabas
     ...(opts.schema ? { connection: { search_path: `${opts.schema},public` } } : {}),
   })
   const location = maskUrlPassword(url)
-  const ready = migratePostgres(sql, location, opts.migrations ?? MIGRATIONS.postgres, opts.clock ?? systemClock, opts.schema)
+  const ready = migratePostgres(sql, location, opts.migrations ?? MIGRATIONS.postgres, opts.clock ?? systemClock, opts.schema).then(() => {})
   return new PgDatabase(sql, ready, location)
 }
 
@@ -162,8 +162,9 @@ export async function migratePostgres(sql: SQL, where: string, migrations: reado
     try {
       await conn.unsafe(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
-      const [{ v }] = (await conn.unsafe('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations')) as { v: number }[]
-      if (v! > migrations.length) throw new NewerDatabaseError(where, v!, migrations.length)
+      const [row] = (await conn.unsafe('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations')) as { v: number }[]
+      const v = row?.v ?? 0
+      if (v > migrations.length) throw new NewerDatabaseError(where, v, migrations.length)
       let applied = 0
       for (const m of migrations.slice(v)) {
         await conn.unsafe('BEGIN')

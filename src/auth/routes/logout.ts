@@ -19,7 +19,7 @@ export const logoutRoutes = (deps: AuthDeps) => {
   const liveRefresh = async (token: string | undefined): Promise<TokenClaims | null> => {
     if (!token || config.authType !== 'jwt') return null
     const claims = await s.refresher.verify(token).catch(() => null)
-    return claims && s.refresher.isCurrent(claims) ? claims : null
+    return claims && (await s.refresher.isCurrent(claims)) ? claims : null
   }
 
   return new Elysia({ name: 'auth-logout', seed: s.seed }).post(
