@@ -14,7 +14,7 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
     .post(
       '/password/change',
       async ({ body, request, user, session }) => {
-        throttle.take('change_password', { ip: throttle.ipOf(request), user: user.id })
+        await throttle.take('change_password', { ip: throttle.ipOf(request), user: user.id })
         await accounts.passwordChange.change(user, session.id, body)
         return { detail: 'New password has been saved.' }
       },
@@ -64,7 +64,7 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
     .post(
       '/password/reset/confirm',
       async ({ body, request }) => {
-        throttle.take('reset_password_from_key', { ip: throttle.ipOf(request) })
+        await throttle.take('reset_password_from_key', { ip: throttle.ipOf(request) })
         await accounts.passwordReset.confirm(body)
         return { detail: 'Password has been reset with the new password.' }
       },

@@ -11,7 +11,7 @@ export const registrationRoutes = (accounts: Accounts, throttle: Throttle) =>
     .post(
       '/registration',
       async ({ body, request, status }) => {
-        throttle.take('signup', { ip: throttle.ipOf(request), key: body.email })
+        await throttle.take('signup', { ip: throttle.ipOf(request), key: body.email })
         const { detail, user } = await accounts.registration.register(body, request.url)
         return status(201, { detail, user: publicUser(user) })
       },

@@ -90,8 +90,8 @@ describe('authkit users create', () => {
     expect(await c.run('users', 'create', '--username', 'root', '--email', 'Root@Example.com', '--password', 'correct horse battery', '--verified', '--data', c.data)).toBe(0)
     expect(c.out()).toContain('created user 1 root <root@example.com> (verified)')
     const db = openDatabase(dbPath(c.data))
-    const user = createUsersRepo(db).byUsername('root')!
-    db.close()
+    const user = (await createUsersRepo(db).byUsername('root'))!
+    await db.close()
     expect(user.email).toBe('root@example.com')
     expect(user.email_verified).toBe(1)
     expect(user.password_hash).toStartWith('$argon2id$')
@@ -102,8 +102,8 @@ describe('authkit users create', () => {
     const c = cli({ stdin: 'from stdin secret\n' })
     expect(await c.run('users', 'create', '--username', 'ann', '--email', 'ann@example.com', '--password-stdin', '--data', c.data)).toBe(0)
     const db = openDatabase(dbPath(c.data))
-    const user = createUsersRepo(db).byUsername('ann')!
-    db.close()
+    const user = (await createUsersRepo(db).byUsername('ann'))!
+    await db.close()
     expect(user.email_verified).toBe(0)
     expect(await verifyPassword('from stdin secret', user.password_hash)).toBe(true)
   })
