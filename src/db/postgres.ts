@@ -157,9 +157,9 @@ export async function migratePostgres(sql: SQL, where: string, migrations: reado
   })
   const conn = await sql.reserve()
   try {
-    if (schema) await conn.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '""')}"`)
     await conn.unsafe(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`)
     try {
+      if (schema) await conn.unsafe(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '""')}"`)
       await conn.unsafe(`CREATE TABLE IF NOT EXISTS schema_migrations (
         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
       const [row] = (await conn.unsafe('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations')) as { v: number }[]
@@ -183,6 +183,6 @@ export async function migratePostgres(sql: SQL, where: string, migrations: reado
       await conn.unsafe(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`)
     }
   } finally {
-    conn.release()
+    await conn.release()
   }
 }

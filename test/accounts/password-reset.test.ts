@@ -148,7 +148,7 @@ describe('POST password/reset/confirm/', () => {
     const { uid, token } = await resetLink(t)
     const id = (await userRow(t))!.id
     const now = t.clock.now()
-    for (let i = 0; i < 2; i++) createSession(t.deps.db, id, { userAgent: 'test', ip: '127.0.0.1' }, { now, expiresAt: now + 86_400_000 })
+    for (let i = 0; i < 2; i++) await createSession(t.deps.db, id, { userAgent: 'test', ip: '127.0.0.1' }, { now, expiresAt: now + 86_400_000 })
     expect((await confirm(t, { uid, token })).status).toBe(200)
     const live = (await selectOne(t.deps.db, 'SELECT COUNT(*) AS n FROM sessions WHERE user_id = $id AND revoked_at IS NULL', { id }))
     expect(live).toEqual({ n: 0 })

@@ -45,7 +45,7 @@ describe('sessions', () => {
     const a1 = await mintAccessToken(t, alice)
     const a2 = await mintAccessToken(t, alice)
     const b1 = await mintAccessToken(t, bob)
-    expect(revokeUserSessions(t.deps.db, alice, { now: t.clock.now(), reason: 'password_reset' })).toBe(2)
+    expect(await revokeUserSessions(t.deps.db, alice, { now: t.clock.now(), reason: 'password_reset' })).toBe(2)
 
     expect((await t.req('/probe', { headers: bearer(a1.token) })).status).toBe(401)
     expect((await t.req('/probe', { headers: bearer(a2.token) })).status).toBe(401)

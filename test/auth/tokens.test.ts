@@ -83,7 +83,7 @@ describe('access token validation', () => {
   it('refuses a token of a revoked session', async () => {
     const { t, access, claims } = await setup()
     expect((await t.req('/probe', { headers: bearer(access) })).status).toBe(200)
-    revokeSession(t.deps.db, claims.sid as string, { now: t.clock.now(), reason: 'admin' })
+    await revokeSession(t.deps.db, claims.sid as string, { now: t.clock.now(), reason: 'admin' })
     await expectRefused(t, access)
   })
 

@@ -141,9 +141,9 @@ describe('authkit outbox list', () => {
 
     const db = openDatabase(dbPath(c.data))
     const outbox = createOutboxRepo(db)
-    outbox.add({ to: 'a@example.com', subject: 'First', text: 'one', kind: 'verify_email' }, Date.UTC(2026, 0, 1))
-    outbox.add({ to: 'b@example.com', subject: 'Second', text: 'two', html: '<p>two</p>', kind: 'password_reset' }, Date.UTC(2026, 0, 2))
-    db.close()
+    await outbox.add({ to: 'a@example.com', subject: 'First', text: 'one', kind: 'verify_email' }, Date.UTC(2026, 0, 1))
+    await outbox.add({ to: 'b@example.com', subject: 'Second', text: 'two', html: '<p>two</p>', kind: 'password_reset' }, Date.UTC(2026, 0, 2))
+    await db.close()
 
     const c2 = { ...c, outStart: c.out().length }
     expect(await c.run('outbox', 'list', '--json', '--data', c.data)).toBe(0)

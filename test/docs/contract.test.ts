@@ -56,7 +56,7 @@ const identity = (): Identity => {
 async function createUser(t: TestApp, verified = true): Promise<Identity> {
   const who = identity()
   const passwordHash = await hashPassword(who.password, hashParams(t.deps.config))
-  createUsersRepo(t.deps.db).insert({ ...who, passwordHash, emailVerified: verified, now: t.clock.now() })
+  await createUsersRepo(t.deps.db).insert({ ...who, passwordHash, emailVerified: verified, now: t.clock.now() })
   return who
 }
 

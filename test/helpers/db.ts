@@ -22,7 +22,7 @@ export function testDatabase(opts: { clock?: Clock; path?: string } = {}): Datab
     ? `p${createHash('sha256').update(opts.path).digest('hex').slice(0, 24)}`
     : `t${process.pid}_${++schemas}_${Math.random().toString(36).slice(2, 8)}`
   // Small pools that close idle connections: a test file makes many apps, the cluster has ~400 connections.
-  return openDatabase(TEST_DATABASE_URL, { clock: opts.clock, schema, max: 4, idleTimeout: 2 })
+  return openDatabase(TEST_DATABASE_URL, { clock: opts.clock, schema, max: 2, idleTimeout: 1 })
 }
 
 const statements = new Map<string, Statement<Record<string, unknown>, Params>>()

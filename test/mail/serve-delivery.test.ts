@@ -34,8 +34,8 @@ describe('authkit serve with EMAIL_URL', () => {
     // Left in the outbox by an earlier run.
     mkdirSync(data, { mode: 0o700 })
     const db = openDatabase(dbPath(data))
-    createOutboxRepo(db).add({ to: 'early@example.com', subject: 'From the last run', text: 'still pending', kind: 'verify_email' }, Date.now())
-    db.close()
+    await createOutboxRepo(db).add({ to: 'early@example.com', subject: 'From the last run', text: 'still pending', kind: 'verify_email' }, Date.now())
+    await db.close()
 
     let stop!: (s: string) => void
     const stopSignal = new Promise<string>((r) => {
