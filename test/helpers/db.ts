@@ -1,12 +1,12 @@
 // The database a test runs on: SQLite in memory, or, when the suite runs with `./scripts/test --postgres`
-// (AUTHKIT_TEST_DATABASE_URL set), a fresh schema of the test PostgreSQL, so every test app starts empty.
+// (TEST_POSTGRES_URL set), a fresh schema of the test PostgreSQL, so every test app starts empty.
 import { createHash } from 'node:crypto'
 import { type Db, type Params, type Statement, sql } from '../../src/db/engine.ts'
 import { type Database, openDatabase } from '../../src/db/open.ts'
 import type { Clock } from '../../src/lib/clock.ts'
 
 /** The PostgreSQL the suite runs against, or '' for SQLite. */
-export const TEST_DATABASE_URL = process.env.AUTHKIT_TEST_DATABASE_URL ?? ''
+export const TEST_DATABASE_URL = process.env.TEST_POSTGRES_URL ?? ''
 export const onPostgres = TEST_DATABASE_URL !== ''
 
 let schemas = 0
