@@ -1,11 +1,10 @@
 // POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
 import { Elysia } from 'elysia'
-import { publicUser } from '../../accounts/user.ts'
 import { op } from '../../http/openapi.ts'
 import { loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
-import { type CookieJar, jwtBody, sendCookies, setLoginCookies } from './respond.ts'
+import { signIn } from './respond.ts'
 import { loginBody, loginResponse } from './schemas.ts'
 
 export const loginRoutes = (deps: AuthDeps) => {
@@ -17,12 +16,7 @@ export const loginRoutes = (deps: AuthDeps) => {
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
       const user = await throttledLogin(throttle, { ip, key: loginKey(body) }, () => s.credentials.check(body))
-      const issued = await s.issuer.login(user.id, { userAgent: request.headers.get('user-agent') ?? '', ip })
-      const cookies: CookieJar = []
-      setLoginCookies(cookies, config, issued, clock.now())
-      sendCookies(set, cookies)
-      if (issued.kind === 'token') return { key: issued.key, user: publicUser(user) }
-      return { ...jwtBody(config, issued), user: publicUser(user) }
+      return signIn({ issuer: s.issuer, config, clock }, user, { userAgent: request.headers.get('user-agent') ?? '', ip }, set)
     },
     {
       body: loginBody(config.accountLoginMethods),
