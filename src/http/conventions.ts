@@ -3,6 +3,7 @@
 import { Elysia } from 'elysia'
 import { ApiError, FieldErrors } from '../lib/errors.ts'
 import type { Logger } from './logger.ts'
+import { requestPath } from './server.ts'
 
 const SAFE_BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -87,7 +88,7 @@ export function errorResponse(error: unknown, code: string | number, request: Re
     case 'INVALID_COOKIE_SIGNATURE':
       return json(400, errorBody('Malformed cookie.', 'bad_cookie'))
     case 'NOT_FOUND': {
-      const path = new URL(request.url).pathname
+      const path = requestPath(request.url)
       const allowed = opts.allowedMethods(path)
       if (allowed.length > 0 && !allowed.includes(request.method)) {
         return json(405, errorBody(`Method "${request.method}" not allowed.`, 'method_not_allowed'), {
@@ -99,7 +100,7 @@ export function errorResponse(error: unknown, code: string | number, request: Re
   }
   // Unexpected: log the kind and message (never the request body), answer without details.
   const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-  opts.log.error(`${request.method} ${new URL(request.url).pathname}: ${what}`)
+  opts.log.error(`${request.method} ${requestPath(request.url)}: ${what}`)
   if (error instanceof Error && error.stack) opts.log.error(error.stack.split('\n').slice(1, 6).join('\n'))
   return json(500, errorBody('A server error occurred.', 'server_error'))
 }

@@ -17,6 +17,23 @@ export function clientIp(request: Request, trustedProxies: readonly string[] = [
   return peer
 }
 
+/**
+ * The path of request.url without the query. Bun's request.url is just the path when the Host header
+ * cannot be part of a URL (`Host: a@b`), so this does not assume a scheme and host in front.
+ */
+export function requestPath(url: string): string {
+  const from = url.charCodeAt(0) === 47 /* / */ ? 0 : url.indexOf('/', url.indexOf('//') + 2)
+  if (from === -1) return '/'
+  const q = url.indexOf('?', from)
+  return url.slice(from, q === -1 ? undefined : q)
+}
+
+const serverError = () =>
+  new Response('{"detail":"A server error occurred.","code":"server_error"}', {
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+  })
+
 export interface ServeOptions {
   port: number
   hostname: string
@@ -34,13 +51,17 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
     async fetch(request, server) {
       const start = performance.now()
       peers.set(request, server) // asked for the peer address only when needed (a syscall)
-      const response = await app.handle(request)
+      let response: Response
+      try {
+        response = await app.handle(request)
+      } catch (e) {
+        // Not expected (the app answers its own errors), but then still a 500 in the contract's shape and a log line.
+        opts.log.error(`unhandled: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`)
+        response = serverError()
+      }
       if (opts.accessLog) {
         // Path only: query strings can carry keys and tokens (verification links).
-        const url = request.url
-        const from = url.indexOf('/', url.indexOf('//') + 2)
-        const q = url.indexOf('?', from)
-        const path = url.slice(from, q === -1 ? undefined : q)
+        const path = requestPath(request.url)
         const ms = (performance.now() - start).toFixed(1)
         opts.log.info(`${new Date().toISOString()} ${request.method} ${path} ${response.status} ${ms}ms`)
       }
@@ -48,10 +69,7 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
     },
     error(error) {
       opts.log.error(`unhandled: ${error.name}: ${error.message}`)
-      return new Response('{"detail":"A server error occurred.","code":"server_error"}', {
-        status: 500,
-        headers: { 'content-type': 'application/json' },
-      })
+      return serverError()
     },
   })
 }
