@@ -8,15 +8,19 @@ export interface RawAnswer {
 }
 
 /** Sends `GET path` (or `method`) with exactly the given Host line (null: none) and reads the answer. */
-export function rawRequest(port: number, opts: { host: string | null; path: string; method?: string; headers?: Record<string, string> }): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  opts: { host: string | null; path: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<RawAnswer> {
   const lines = [`${opts.method ?? 'GET'} ${opts.path} HTTP/1.1`]
   if (opts.host !== null) lines.push(`Host: ${opts.host}`)
   for (const [k, v] of Object.entries(opts.headers ?? {})) lines.push(`${k}: ${v}`)
-  lines.push('Connection: close', '', '')
+  if (opts.body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(opts.body)}`)
+  lines.push('Connection: close', '', opts.body ?? '')
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(lines.join('\r\n')))
     const chunks: Buffer[] = []
-    socket.on('data', (d) => chunks.push(d))
+    socket.on('data', (d: Buffer) => chunks.push(d))
     socket.on('error', reject)
     socket.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8')
