@@ -5,7 +5,7 @@ import { accountsRoutes } from './accounts/routes.ts'
 import type { ServerConfig } from './config/data-dir.ts'
 import type { Database } from './db/open.ts'
 import { docsPlugin } from './docs/index.ts'
-import { httpConventions } from './http/conventions.ts'
+import { SECURITY_HEADERS, httpConventions } from './http/conventions.ts'
 import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
 import { hostGuard } from './http/hosts.ts'
@@ -31,6 +31,7 @@ export function createApp(deps: Deps) {
   // (TLS ends at a proxy), so request.url always starts with "http://"; an https:// URL handed to
   // app.handle would not route.
   const app = new Elysia({ name: 'authkit', handler: { standardHostname: false } })
+    .headers(SECURITY_HEADERS)
     .use(hostGuard(deps.config))
     .use(
       httpConventions({

@@ -3,9 +3,31 @@
 import { Elysia } from 'elysia'
 import { ApiError, FieldErrors } from '../lib/errors.ts'
 import type { Logger } from './logger.ts'
-import { requestPath } from './server.ts'
 
 const SAFE_BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Headers every answer carries (API.md §13), set once on the root app. Answers carry tokens, keys and
+ * user data, so no cache keeps them (jwks.json and static assets set their own Cache-Control, which
+ * wins); nosniff keeps a browser from running a JSON answer as a script or page; the referrer never
+ * leaves this origin. HTML pages add their own Content-Security-Policy.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+}
+
+/**
+ * The path of request.url without the query. Bun's request.url is just the path when the Host header
+ * cannot be part of a URL (`Host: a@b`), so this does not assume a scheme and host in front.
+ */
+export function requestPath(url: string): string {
+  const from = url.charCodeAt(0) === 47 /* / */ ? 0 : url.indexOf('/', url.indexOf('//') + 2)
+  if (from === -1) return '/'
+  const q = url.indexOf('?', from)
+  return url.slice(from, q === -1 ? undefined : q)
+}
 
 export const errorBody = (detail: string, code: string) => ({ detail, code })
 

@@ -1,5 +1,6 @@
 // Serves the app with Bun.serve: access log, client address, body-size cap and graceful stop.
 import type { Server } from 'bun'
+import { SECURITY_HEADERS, requestPath } from './conventions.ts'
 import type { Logger } from './logger.ts'
 
 interface Handler {
@@ -17,21 +18,10 @@ export function clientIp(request: Request, trustedProxies: readonly string[] = [
   return peer
 }
 
-/**
- * The path of request.url without the query. Bun's request.url is just the path when the Host header
- * cannot be part of a URL (`Host: a@b`), so this does not assume a scheme and host in front.
- */
-export function requestPath(url: string): string {
-  const from = url.charCodeAt(0) === 47 /* / */ ? 0 : url.indexOf('/', url.indexOf('//') + 2)
-  if (from === -1) return '/'
-  const q = url.indexOf('?', from)
-  return url.slice(from, q === -1 ? undefined : q)
-}
-
 const serverError = () =>
   new Response('{"detail":"A server error occurred.","code":"server_error"}', {
     status: 500,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...SECURITY_HEADERS },
   })
 
 export interface ServeOptions {
