@@ -60,8 +60,9 @@ async function readBody(request: Request, contentType: string, limit: number): P
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     try {
       return JSON.parse(new TextDecoder().decode(raw))
-    } catch (e) {
-      throw new ApiError(400, `JSON parse error - ${(e as Error).message}`, 'parse_error')
+    } catch {
+      // Not the parser's message: it quotes the token it stopped at, which may be an unquoted password.
+      throw new ApiError(400, JSON_PARSE_ERROR, 'parse_error')
     }
   }
   if (mediaType === 'application/x-www-form-urlencoded') {
@@ -81,6 +82,8 @@ async function readBody(request: Request, contentType: string, limit: number): P
   const shown = mediaType || 'none'
   throw new ApiError(415, `Unsupported media type "${shown}" in request.`, 'unsupported_media_type')
 }
+
+export const JSON_PARSE_ERROR = 'JSON parse error - Expecting value: the body is not valid JSON.'
 
 const tooLarge = (limit: number) =>
   new ApiError(413, `Request body is larger than the ${limit}-byte limit.`, 'request_too_large')

@@ -32,7 +32,8 @@ z.config({
       return issue.minimum === 1 ? DRF_MESSAGES.blank : `Ensure this field has at least ${issue.minimum} characters.`
     }
     if (issue.code === 'invalid_format' && issue.format === 'email') return DRF_MESSAGES.email
-    if (issue.code === 'invalid_value') return `"${String(issue.input)}" is not a valid choice.`
+    // DRF quotes the value ('"x" is not a valid choice.'); error bodies never quote the request (API.md §13).
+    if (issue.code === 'invalid_value') return 'Not a valid choice.'
     return undefined
   },
 })
