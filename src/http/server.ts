@@ -24,6 +24,15 @@ const serverError = () =>
     headers: { 'content-type': 'application/json', ...SECURITY_HEADERS },
   })
 
+/** Whether a trusted proxy says the client reached it over HTTPS (X-Forwarded-Proto; any other peer is not believed). */
+export function forwardedHttps(request: Request, trustedProxies: readonly string[] = []): boolean {
+  if (trustedProxies.length === 0) return false
+  const proto = request.headers.get('x-forwarded-proto')
+  if (proto === null) return false
+  const peer = peers.get(request)?.requestIP(request)?.address ?? 'unknown'
+  return trustedProxies.includes(peer) && proto.split(',')[0]!.trim().toLowerCase() === 'https'
+}
+
 export interface ServeOptions {
   port: number
   hostname: string
