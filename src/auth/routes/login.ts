@@ -17,7 +17,8 @@ export const loginRoutes = (deps: AuthDeps) => {
     '/login',
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
-      const user = await throttledLogin(throttle, { ip, key: loginKey(body) }, () => s.credentials.check(body))
+      const account = s.credentials.find(body)
+      const user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account))
       const issued = await s.issuer.login(user.id, { userAgent: request.headers.get('user-agent') ?? '', ip })
       const cookies: CookieJar = []
       setLoginCookies(cookies, config, issued, clock.now())
