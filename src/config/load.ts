@@ -30,7 +30,8 @@ export interface LoadedConfig {
   file: string | null
 }
 
-const DEV_DEFAULTS: Partial<Record<SettingKey, unknown>> = { debug: true, authCookieSecure: false, allowedHosts: '*' }
+// HOST: the testing UI and its mailbox (live reset links) answer anyone who can connect, so only this machine may.
+const DEV_DEFAULTS: Partial<Record<SettingKey, unknown>> = { debug: true, authCookieSecure: false, allowedHosts: '*', host: '127.0.0.1' }
 
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const env = opts.env ?? Bun.env

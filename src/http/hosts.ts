@@ -2,6 +2,7 @@
 // anything else runs, so a forged Host never reaches a link in an e-mail. Django's rules: the port is
 // ignored, `.example.com` matches the domain and its subdomains, `*` matches any well-formed host.
 import { Elysia } from 'elysia'
+import { allowedHosts } from '../config/allowed-hosts.ts'
 
 /** Django's host_validation_re: a DNS-like name or a bracketed IPv6 literal, then an optional port. */
 const HOST_RE = /^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(:[0-9]+)?$/
@@ -27,13 +28,6 @@ export function hostAllowed(host: string, patterns: readonly string[]): boolean 
   const domain = hostDomain(host)
   // A name the URL parser refuses (`xn--`) would make request.url unusable further on, even under `*`.
   return domain !== '' && patterns.some((p) => matches(domain, p)) && URL.canParse(`http://${host}/`)
-}
-
-/** The configured list, or its default: the host of PUBLIC_URL plus the loopback names. */
-export function allowedHosts(config: { allowedHosts: readonly string[]; publicUrl: string | null }): string[] {
-  if (config.allowedHosts.length > 0) return [...config.allowedHosts]
-  const own = config.publicUrl ? [new URL(config.publicUrl).hostname] : []
-  return [...own, 'localhost', '127.0.0.1', '[::1]']
 }
 
 /** The Host a request came with; a Request built in code (tests, sub-requests) has none, so its URL's. */
