@@ -158,6 +158,31 @@ describe('authkit outbox list', () => {
   })
 })
 
+describe('output through a pipe', () => {
+  it('outbox list --json piped into a slow reader arrives whole (> 256 KiB), not cut at 64 KiB', async () => {
+    const c = cli()
+    expect(await c.run('outbox', 'list', '--data', c.data)).toBe(0) // creates the data directory
+    const db = openDatabase(dbPath(c.data))
+    const outbox = createOutboxRepo(db)
+    for (let i = 0; i < 200; i++) outbox.add({ to: `u${i}@example.com`, subject: `Mail ${i}`, text: 'x'.repeat(2000), kind: 'verify_email' }, Date.now())
+    db.close()
+    const main = new URL('../../src/main.ts', import.meta.url).pathname
+    // A real pipe into another program that starts reading late, as `| jq` may.
+    const proc = Bun.spawn(['sh', '-c', `"$0" "$1" outbox list --json --data "$2" | (sleep 0.3; cat)`, process.execPath, main, c.data], {
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { PATH: process.env.PATH ?? '', HOME: c.cwd },
+      cwd: c.cwd,
+    })
+    const text = await new Response(proc.stdout).text()
+    expect(await proc.exited).toBe(0)
+    expect(text.length).toBeGreaterThan(256 * 1024)
+    const list = JSON.parse(text) as { subject: string }[]
+    expect(list).toHaveLength(200)
+    expect(list.at(-1)!.subject).toBe('Mail 0')
+  })
+})
+
 describe('authkit serve', () => {
   it('serves /healthz and stops gracefully with exit 0 when signalled', async () => {
     let stop!: (s: string) => void
