@@ -3,6 +3,7 @@
 // ignored, `.example.com` matches the domain and its subdomains, `*` matches any well-formed host.
 import { Elysia } from 'elysia'
 import { allowedHosts } from '../config/allowed-hosts.ts'
+import { errorBody } from './conventions.ts'
 
 /** Django's host_validation_re: a DNS-like name or a bracketed IPv6 literal, then an optional port. */
 const HOST_RE = /^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(:[0-9]+)?$/
@@ -44,13 +45,9 @@ const SHOWN_MAX = 100
 /** Verdicts kept per Host value; past this many distinct values (a scan) the cache starts over. */
 const CACHE_MAX = 1000
 
-export function badHostResponse(host: string): Response {
-  const detail = `Invalid HTTP_HOST header: '${host.slice(0, SHOWN_MAX)}'.`
-  return new Response(JSON.stringify({ detail, code: 'bad_host' }), {
-    status: 400,
-    headers: { 'content-type': 'application/json' },
-  })
-}
+/** Django's message; answered from the hook directly, before the app has parsed anything. */
+const badHost = (host: string): Response =>
+  Response.json(errorBody(`Invalid HTTP_HOST header: '${host.slice(0, SHOWN_MAX)}'.`, 'bad_host'), { status: 400 })
 
 /** The first hook of the app: answers 400 bad_host for a Host outside ALLOWED_HOSTS. */
 export function hostGuard(config: { allowedHosts: readonly string[]; publicUrl: string | null }) {
@@ -65,6 +62,6 @@ export function hostGuard(config: { allowedHosts: readonly string[]; publicUrl: 
       ok = hostAllowed(host, patterns)
       verdicts.set(host, ok)
     }
-    if (!ok) return badHostResponse(host)
+    if (!ok) return badHost(host)
   })
 }
