@@ -1,6 +1,7 @@
 // Findings 1-3 of the penetration test: a forged Host must never reach a link, a path hidden behind a
 // short Host must not be routed as another path, and a malformed Host is a 400 with an access-log line.
 import { afterEach, describe, expect, it } from 'bun:test'
+import { runCli } from '../../src/cli/index.ts'
 import type { Config } from '../../src/config/settings.ts'
 import { loadConfig, SettingsError } from '../../src/config/load.ts'
 import { allowedHosts } from '../../src/config/allowed-hosts.ts'
@@ -95,6 +96,14 @@ describe('ALLOWED_HOSTS follows Django', () => {
     expect(loadConfig({ env: { ...env, AUTHKIT_PUBLIC_URL: 'https://auth.example.com' }, cwd: '/nonexistent' }).config.allowedHosts).toEqual(['*'])
     expect(loadConfig({ env: {}, cwd: '/nonexistent', dev: true }).config.allowedHosts).toEqual(['*'])
     expect(() => loadConfig({ env: { AUTHKIT_ALLOWED_HOSTS: 'a b' }, cwd: '/nonexistent' })).toThrow(/invalid ALLOWED_HOSTS/)
+  })
+
+  it('`authkit serve` with ALLOWED_HOSTS=* and no PUBLIC_URL exits 2 with one line before opening anything', async () => {
+    const err: string[] = []
+    const io = { env: { AUTHKIT_ALLOWED_HOSTS: '*' }, cwd: '/nonexistent', stdout() {}, stderr: (t: string) => err.push(t), stdin: async () => '' }
+    expect(await runCli(['serve', '--data', '/nonexistent/data'], io)).toBe(2)
+    expect(err.join('').trim().split('\n')).toHaveLength(1)
+    expect(err.join('')).toContain('ALLOWED_HOSTS = "*" needs PUBLIC_URL')
   })
 })
 
