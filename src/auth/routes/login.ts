@@ -1,5 +1,6 @@
 // POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
 import { Elysia } from 'elysia'
+import { cookieIssuingGuard } from '../../http/auth.ts'
 import { op } from '../../http/openapi.ts'
 import { loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
@@ -11,14 +12,16 @@ export const loginRoutes = (deps: AuthDeps) => {
   const { config, clock } = deps
   const s = authServices(deps)
   const throttle = createThrottle(deps)
-  return new Elysia({ name: 'auth-login', seed: s.seed }).post(
+  return new Elysia({ name: 'auth-login', seed: s.seed }).use(cookieIssuingGuard(config)).post(
     '/login',
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
-      const user = await throttledLogin(throttle, { ip, key: loginKey(body) }, () => s.credentials.check(body))
+      const account = s.credentials.find(body)
+      const user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account))
       return signIn({ issuer: s.issuer, config, clock }, user, { userAgent: request.headers.get('user-agent') ?? '', ip }, set)
     },
     {
+      issuesCookies: true,
       body: loginBody(config.accountLoginMethods),
       ...op({
         operationId: 'login_create',
@@ -30,9 +33,10 @@ export const loginRoutes = (deps: AuthDeps) => {
             ? 'Answers an access/refresh JWT pair'
             : 'Answers an opaque key (send it as `Authorization: Token <key>`)') +
           (config.useAuthCookie ? '; the credentials are also set as HttpOnly cookies, with a `csrftoken` cookie.' : '.') +
-          ' An unknown user, a wrong password and an inactive account get the same answer.',
+          ' An unknown user, a wrong password and an inactive account get the same answer.' +
+          (config.useAuthCookie ? ' Sent from a page whose `Origin` is not trusted, it is refused (403, login CSRF).' : ''),
         responses: { 200: loginResponse(config.authType) },
-        errors: [429],
+        errors: config.useAuthCookie ? [403, 429] : [429],
       }),
     },
   )
