@@ -5,9 +5,10 @@ import { accountsRoutes } from './accounts/routes.ts'
 import type { ServerConfig } from './config/data-dir.ts'
 import type { Database } from './db/open.ts'
 import { docsPlugin } from './docs/index.ts'
-import { httpConventions } from './http/conventions.ts'
+import { SECURITY_HEADERS, httpConventions } from './http/conventions.ts'
 import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
+import { hostGuard } from './http/hosts.ts'
 import type { Logger } from './http/logger.ts'
 import { routeMethods } from './http/routes.ts'
 import type { Clock } from './lib/clock.ts'
@@ -24,7 +25,14 @@ export interface Deps {
 export function createApp(deps: Deps) {
   // Filled once the app exists: 405 answers need the full route table.
   const table: { routes: readonly { method: string; path: string }[] } = { routes: [] }
-  const app = new Elysia({ name: 'authkit' })
+  // standardHostname: false -> Elysia finds the path from the first '/' after "http://" instead of
+  // after character 11, which assumed a Host of 4+ characters: `GET /zz/api/auth/user/` with `Host: x`
+  // was routed as /api/auth/user/ (docs/upstream/elysia-path-slicing.md). authkit serves plain HTTP
+  // (TLS ends at a proxy), so request.url always starts with "http://"; an https:// URL handed to
+  // app.handle would not route.
+  const app = new Elysia({ name: 'authkit', handler: { standardHostname: false } })
+    .headers(SECURITY_HEADERS)
+    .use(hostGuard(deps.config))
     .use(
       httpConventions({
         maxBodySize: deps.config.dataUploadMaxMemorySize,

@@ -2,11 +2,20 @@
 import { runCli } from './cli/index.ts'
 
 process.umask(0o077) // the database, its WAL and generated keys are readable by the owner only
+
+// process.exit does not wait for a pipe to take what was written: `outbox list --json | jq` got only the
+// first 64 KiB. Each write's callback runs once the stream has handed that text over; exit waits for all.
+const written: Promise<unknown>[] = []
+const writer = (stream: NodeJS.WriteStream) => (text: string) => {
+  written.push(new Promise((resolve) => stream.write(text, resolve)))
+}
+
 const code = await runCli(process.argv.slice(2), {
   env: Bun.env,
   cwd: process.cwd(),
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: writer(process.stdout),
+  stderr: writer(process.stderr),
   stdin: () => Bun.stdin.text(),
 })
+await Promise.all(written)
 process.exit(code)

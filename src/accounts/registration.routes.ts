@@ -1,13 +1,16 @@
 // POST registration/, registration/verify-email/, registration/resend-email/ (no login needed).
 import { Elysia } from 'elysia'
 import type { Throttle } from '../auth/throttle.ts'
+import type { ServerConfig } from '../config/data-dir.ts'
+import { cookieIssuingGuard } from '../http/auth.ts'
 import { op } from '../http/openapi.ts'
 import type { Accounts } from './accounts.ts'
 import { Detail, RegisterBody, RegisterResponse, ResendEmailBody, VerifyEmailBody } from './schemas.ts'
 import { publicUser } from './user.ts'
 
-export const registrationRoutes = (accounts: Accounts, throttle: Throttle) =>
+export const registrationRoutes = (config: ServerConfig, accounts: Accounts, throttle: Throttle) =>
   new Elysia({ name: 'accounts-registration', prefix: '/api/auth' })
+    .use(cookieIssuingGuard(config))
     .post(
       '/registration',
       async ({ body, request, status }) => {
@@ -16,6 +19,7 @@ export const registrationRoutes = (accounts: Accounts, throttle: Throttle) =>
         return status(201, { detail, user: publicUser(user) })
       },
       {
+        issuesCookies: true,
         body: RegisterBody,
         ...op({
           operationId: 'registration_create',
@@ -26,9 +30,10 @@ export const registrationRoutes = (accounts: Accounts, throttle: Throttle) =>
             "The password must pass Django's four validators (similarity to the username, names or e-mail; at least 8 characters; " +
             'not a common password; not entirely numeric). Usernames and e-mails are unique regardless of letter case. ' +
             'Unless ACCOUNT_EMAIL_VERIFICATION is `none`, a verification e-mail is queued; with `mandatory`, login waits for it. ' +
-            'No tokens are issued.',
+            'No tokens are issued.' +
+            (config.useAuthCookie ? ' Sent from a page whose `Origin` is not trusted, it is refused (403).' : ''),
           responses: { 201: RegisterResponse },
-          errors: [429],
+          errors: config.useAuthCookie ? [403, 429] : [429],
         }),
       },
     )

@@ -12,7 +12,7 @@ export function accountsRoutes(deps: Deps) {
   const accounts = createAccounts(deps)
   const throttle = createThrottle(deps)
   return new Elysia({ name: 'accounts' })
-    .use(registrationRoutes(accounts, throttle))
+    .use(registrationRoutes(deps.config, accounts, throttle))
     .use(userRoutes(deps, accounts))
     .use(passwordRoutes(deps, accounts, throttle))
     .use(pagesRoutes(accounts, deps.config.siteName))

@@ -1,12 +1,12 @@
 // Request and response bodies of the accounts routes, built from src/http/fields.ts so validation
 // messages read like DRF's; the OpenAPI document is generated from these same schemas.
 import { Detail } from '../http/openapi.ts'
-import { email, optionalString, password, requiredString, z } from '../http/fields.ts'
+import { displayName, email, password, requiredString, z } from '../http/fields.ts'
 import { USERNAME_MAX, USERNAME_MESSAGE, USERNAME_PATTERN } from './identity-rules.ts'
 import { UserSchema } from './user.ts'
 
 const username = () => requiredString(USERNAME_MAX).regex(USERNAME_PATTERN, USERNAME_MESSAGE)
-const name = () => optionalString(150)
+const name = () => displayName(150)
 
 export const RegisterBody = z
   .object({

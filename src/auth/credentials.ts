@@ -41,9 +41,15 @@ export function createCredentialChecker(deps: { db: Database; config: Credential
   }
 
   return {
-    /** The user these credentials belong to; throws FieldErrors with the contract's messages otherwise. */
-    async check(input: LoginInput): Promise<UserRow> {
-      const user = await find(input)
+    /** The account the login names (by username or e-mail, as ACCOUNT_LOGIN_METHODS allow), if any. */
+    find,
+
+    /**
+     * The user these credentials belong to; throws FieldErrors with the contract's messages otherwise.
+     * `found` is find(input), when the caller has looked it up already.
+     */
+    async check(input: LoginInput, found?: UserRow | null): Promise<UserRow> {
+      const user = found === undefined ? await find(input) : found
       const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummy()))
       if (!user || !ok || user.is_active !== 1) throw FieldErrors.nonField(INVALID_CREDENTIALS)
       // Only said to someone who knows the password, so it reveals nothing to a guesser.

@@ -1,5 +1,5 @@
 // CSRF tokens for cookie-authenticated requests (double-submit cookie, signed and bound to the session),
-// and the Origin rule of API.md §4. Framework-free; src/http/auth.ts applies it.
+// and Django's Origin and Referer rules (API.md §4). Framework-free; src/http/auth.ts applies it.
 import { createHmac } from 'node:crypto'
 import { randomToken, safeEqual } from '../lib/crypto.ts'
 
@@ -24,16 +24,48 @@ export function csrfTokenFor(secret: string, token: string, sessionId: string): 
   return safeEqual(token.slice(dot + 1), mac(secret, sessionId, token.slice(0, dot)))
 }
 
-export interface CsrfInput {
+/** Where a request says it comes from, and what counts as our own. */
+export interface RequestSource {
+  readonly origin: string | null
+  readonly referer: string | null
+  /** Whether the request reached us over HTTPS (PUBLIC_URL's scheme, or X-Forwarded-Proto from a trusted proxy). */
+  readonly secure: boolean
+  /** Origins that count as our own: PUBLIC_URL's or the request's, plus the trusted ones. */
+  readonly allowedOrigins: readonly string[]
+}
+
+export interface CsrfInput extends RequestSource {
   readonly method: string
   /** The `csrftoken` cookie and the `X-CSRFToken` header as sent. */
   readonly cookieToken: string | undefined
   readonly headerToken: string | undefined
-  readonly origin: string | null
-  /** Origins that count as our own: PUBLIC_URL's or the request's, plus CSRF_TRUSTED_ORIGINS. */
-  readonly allowedOrigins: readonly string[]
   readonly sessionId: string
   readonly secret: string
+}
+
+const SHOWN_MAX = 100
+
+/**
+ * Django's Origin and Referer checks: a sent Origin must be allowed; without one, an HTTPS request must
+ * carry a Referer on an allowed https origin (a page on plain http, or on a sibling host, could
+ * otherwise write through the user's cookies). Plain-http requests without Origin rely on the token alone.
+ */
+export function sourceFailure(i: RequestSource): string | null {
+  if (i.origin !== null) {
+    return i.allowedOrigins.includes(i.origin) ? null : `Origin checking failed - ${i.origin.slice(0, SHOWN_MAX)} does not match any trusted origins.`
+  }
+  if (!i.secure) return null
+  if (i.referer === null || i.referer === '') return 'Referer checking failed - no Referer.'
+  let referer: URL
+  try {
+    referer = new URL(i.referer)
+  } catch {
+    return 'Referer checking failed - Referer is malformed.'
+  }
+  if (referer.protocol !== 'https:') return 'Referer checking failed - Referer is insecure while host is secure.'
+  // The origin only: a Referer's path and query may hold another site's tokens.
+  if (!i.allowedOrigins.includes(referer.origin)) return `Referer checking failed - ${referer.origin.slice(0, SHOWN_MAX)} does not match any trusted origins.`
+  return null
 }
 
 /** Methods CSRF protection leaves alone: they must not change anything. */
@@ -42,7 +74,8 @@ export const CSRF_SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'O
 /** Why a cookie-authenticated request fails CSRF protection, or null when it passes. */
 export function csrfFailure(i: CsrfInput): string | null {
   if (CSRF_SAFE_METHODS.has(i.method)) return null
-  if (i.origin !== null && !i.allowedOrigins.includes(i.origin)) return `Origin checking failed - ${i.origin.slice(0, 100)} does not match any trusted origins.`
+  const source = sourceFailure(i)
+  if (source) return source
   if (!i.cookieToken) return 'CSRF cookie not set.'
   if (!i.headerToken) return 'CSRF token missing.'
   if (!safeEqual(i.headerToken, i.cookieToken)) return 'CSRF token incorrect.'

@@ -4,8 +4,13 @@ import { FieldErrors } from '../lib/errors.ts'
 import { INVALID_CREDENTIALS } from './credentials.ts'
 import type { Throttle } from './throttle.ts'
 
-/** The account key of a login body: the username or e-mail it names (the throttle compares it in lower case). */
-export const loginKey = (body: { username?: string; email?: string }) => body.email || body.username || ''
+/**
+ * The key failed logins are counted under: the account the body names, however it is named (username,
+ * e-mail, any letter case), so alternating them gives a guesser no extra attempts; for a name with no
+ * account, the name itself (trimmed; the throttle compares keys in lower case).
+ */
+export const loginKey = (body: { username?: string; email?: string }, account: { id: number } | null): string =>
+  account ? `account:${account.id}` : `name:${(body.email || body.username || '').trim()}`
 
 const isBadCredentials = (e: unknown) => e instanceof FieldErrors && e.fields.non_field_errors?.[0] === INVALID_CREDENTIALS
 

@@ -20,7 +20,8 @@ Usage:
 
 Settings come from built-in defaults, authkit.toml (or --config FILE), AUTHKIT_<NAME>
 environment variables, then flags; see the README for every setting.
---dev turns on DEBUG (testing UI at /api/auth/ui/) and allows cookies over plain http.`
+--dev turns on DEBUG (testing UI at /api/auth/ui/), allows cookies over plain http and any Host,
+and listens on 127.0.0.1 unless --host says otherwise.`
 
 const COMMON: FlagSpec = { data: 'value', config: 'value', dev: 'switch' }
 

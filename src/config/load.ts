@@ -31,7 +31,8 @@ export interface LoadedConfig {
   file: string | null
 }
 
-const DEV_DEFAULTS: Partial<Record<SettingKey, unknown>> = { debug: true, authCookieSecure: false }
+// HOST: the testing UI and its mailbox (live reset links) answer anyone who can connect, so only this machine may.
+const DEV_DEFAULTS: Partial<Record<SettingKey, unknown>> = { debug: true, authCookieSecure: false, allowedHosts: '*', host: '127.0.0.1' }
 
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const env = opts.env ?? Bun.env
@@ -78,7 +79,14 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     apply(name, raw, 'flag', `from --${name === 'DATA_DIR' ? 'data' : name.toLowerCase()}`)
   }
 
-  return { config: Object.freeze(values) as Config, sources, file: fileRead }
+  const config = Object.freeze(values) as Config
+  // Outside --dev, links built from whatever Host a client sends are exactly the hole ALLOWED_HOSTS closes.
+  if (!opts.dev && config.allowedHosts.includes('*') && !config.publicUrl) {
+    throw new SettingsError(
+      'authkit: ALLOWED_HOSTS = "*" needs PUBLIC_URL (e-mailed links would otherwise be built from any Host a client sends); set PUBLIC_URL or list the host names',
+    )
+  }
+  return { config, sources, file: fileRead }
 }
 
 /** The effective settings as TOML lines, secrets masked, each with where it came from. */

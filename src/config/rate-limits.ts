@@ -18,7 +18,7 @@ export const RATE_ACTIONS = {
   login_failed: {
     scopes: ['ip', 'key'],
     defaults: ['10/m/ip', '5/5m/key'],
-    doc: 'failed logins (key: the username or e-mail), past the limit even the right password gets 429 until the window ends, a success clears its key',
+    doc: 'failed logins (key: the account, however it is named; or the name when there is none), past the limit even the right password gets 429 until the window ends, a success clears its key',
   },
   signup: { scopes: ['ip', 'key'], defaults: ['20/m/ip'], doc: 'registration/ (key: the e-mail)' },
   reset_password: {

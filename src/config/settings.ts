@@ -132,6 +132,8 @@ const isHttpUrl = (s: string) => {
     return false
   }
 }
+/** An ALLOWED_HOSTS entry: `*`, a host name or IP (IPv6 in brackets), or `.example.com` for a domain and its subdomains. */
+const isHostPattern = (s: string) => s === '*' || /^\.?([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])$/i.test(s)
 const url = (group: Group, doc: string) =>
   optional({
     ...str(group, '', doc, { allowed: 'an http(s) URL' })(),
@@ -163,7 +165,7 @@ export const SETTINGS = {
       pattern: /^postgres(ql)?:\/\/[^\s]+$/i,
     })(),
   ),
-  publicUrl: url(OP, "Base URL used in e-mail links; defaults to the request's own origin."),
+  publicUrl: url(OP, "Base URL used in e-mail links; defaults to the request's own origin (its `Host` must be in `ALLOWED_HOSTS`)."),
   debug: bool(OP, false, 'Development mode: the testing UI and browsable API (`--dev` sets it).'),
   secretKey: optional(
     str(OP, '', 'Key for HS256 tokens and signed values; generated on first start and kept in the data directory when unset.', {
@@ -175,6 +177,15 @@ export const SETTINGS = {
   trustedProxies: list(OP, [], 'Proxy addresses whose `X-Forwarded-For` is believed (for client IPs in logs and sessions).', 'IP addresses'),
   corsAllowedOrigins: list(OP, [], 'Origins (scheme://host[:port]) of frontends allowed to call the API with credentials.', 'origins like https://app.example.com', isOrigin),
   csrfTrustedOrigins: list(OP, [], 'Extra origins accepted in `Origin` on cookie-authenticated unsafe requests.', 'origins like https://app.example.com', isOrigin),
+  allowedHosts: list(
+    OP,
+    [],
+    'Host names this server answers to (any port); any other `Host` gets 400 `bad_host`, so e-mailed links never carry a forged host. ' +
+      '`.example.com` also matches its subdomains; `*` matches any host and needs `PUBLIC_URL` (outside `--dev`, where it is the default). ' +
+      'Unset: the host of `PUBLIC_URL` plus `localhost`, `127.0.0.1` and `[::1]`.',
+    'host names like auth.example.com, .example.com or *',
+    isHostPattern,
+  ),
   dataUploadMaxMemorySize: int(OP, 65536, 'Largest request body accepted, in bytes; larger bodies get 413.', 1024, 16 * 1024 * 1024),
   accessLog: bool(OP, true, 'Write one line per request (method, path, status, duration) to standard output.'),
 

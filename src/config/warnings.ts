@@ -1,4 +1,5 @@
 // Start-up warnings for settings that work but that browsers or deployments will trip over.
+import { allowedHosts } from './allowed-hosts.ts'
 import type { Config } from './settings.ts'
 
 export function settingWarnings(c: Config): string[] {
@@ -12,8 +13,10 @@ export function settingWarnings(c: Config): string[] {
   if (c.corsAllowedOrigins.length > 0 && c.useAuthCookie && c.authCookieSamesite !== 'None')
     out.push(`CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=${c.authCookieSamesite}: cross-site frontends will not receive the auth cookies`)
   if (!c.publicUrl && !c.debug)
-    out.push('PUBLIC_URL is not set: e-mailed links are built from the request\'s Host header, which a client can forge; set PUBLIC_URL (or FRONTEND_BASE_URL)')
+    out.push(
+      `PUBLIC_URL is not set: e-mailed links are built from the request's Host, and only Hosts in ALLOWED_HOSTS (${allowedHosts(c).join(', ')}) are answered; set PUBLIC_URL`,
+    )
   if (c.debug && c.host !== '127.0.0.1' && c.host !== 'localhost' && c.host !== '::1')
-    out.push(`DEBUG is on while listening on ${c.host}: the testing UI is reachable from other machines`)
+    out.push(`DEBUG is on while listening on ${c.host}: the testing UI and its mailbox (with live reset links) are reachable from other machines`)
   return out
 }

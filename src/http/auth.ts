@@ -21,10 +21,11 @@
 import { Elysia } from 'elysia'
 import type { Authenticated, AuthVia, Credential } from '../auth/authenticate.ts'
 import { CSRF_COOKIE, parseCookies, readAuthCookie } from '../auth/cookies.ts'
-import { CSRF_HEADER, CSRF_SAFE_METHODS, csrfFailure } from '../auth/csrf.ts'
+import { CSRF_HEADER, CSRF_SAFE_METHODS, type RequestSource, csrfFailure, sourceFailure } from '../auth/csrf.ts'
 import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../auth/errors.ts'
 import { type AuthDeps, type AuthServices, authServices } from '../auth/services.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
+import { forwardedHttps } from './server.ts'
 
 export type { AuthVia }
 
@@ -51,10 +52,33 @@ export function readCredential(request: Request, config: ServerConfig): Credenti
   return value ? { token: value, via: 'cookie' } : null
 }
 
+/** Whether the request reached us over HTTPS: PUBLIC_URL is https, or a trusted proxy says so. */
+export function isSecure(request: Request, config: ServerConfig): boolean {
+  if (config.publicUrl) return config.publicUrl.startsWith('https:')
+  return request.url.startsWith('https:') || forwardedHttps(request, config.trustedProxies)
+}
+
+/** Our own origin: PUBLIC_URL's, else the request's (https when a trusted proxy says so). */
+function ownOrigin(request: Request, config: ServerConfig): string {
+  if (config.publicUrl) return new URL(config.publicUrl).origin
+  const url = new URL(request.url)
+  return forwardedHttps(request, config.trustedProxies) ? `https://${url.host}` : url.origin
+}
+
 /** The origins a cookie-authenticated write may come from: our own (PUBLIC_URL's, else the request's) and the trusted ones. */
 export function allowedOrigins(request: Request, config: ServerConfig): string[] {
-  const own = config.publicUrl ? new URL(config.publicUrl).origin : new URL(request.url).origin
+  const own = ownOrigin(request, config)
   return [own, ...config.csrfTrustedOrigins]
+}
+
+/** What sourceFailure needs to know about a request. */
+function requestSource(request: Request, config: ServerConfig, extraOrigins: readonly string[] = []): RequestSource {
+  return {
+    origin: request.headers.get('origin'),
+    referer: request.headers.get('referer'),
+    secure: isSecure(request, config),
+    allowedOrigins: [...allowedOrigins(request, config), ...extraOrigins],
+  }
 }
 
 /** Throws 403 csrf_failed when a cookie-authenticated request fails the CSRF rules of API.md §4. */
@@ -64,16 +88,42 @@ export function enforceCsrf(request: Request, config: ServerConfig, sessionId: s
   if (CSRF_SAFE_METHODS.has(request.method)) return
   const cookies = parseCookies(request.headers.get('cookie'))
   const reason = csrfFailure({
+    ...requestSource(request, config),
     method: request.method,
     cookieToken: cookies.get(CSRF_COOKIE),
     headerToken: request.headers.get(CSRF_HEADER) ?? undefined,
-    origin: request.headers.get('origin'),
-    allowedOrigins: allowedOrigins(request, config),
     sessionId,
     secret: config.secretKey,
   })
   if (reason) throw csrfFailed(reason)
 }
+
+/**
+ * Login CSRF (API.md §13): a request that would set auth cookies (login, registration, later steps that
+ * log in) from a page on a foreign origin would log the victim's browser into the attacker's account.
+ * Browsers send Origin on every cross-origin POST; clients that send none (curl, apps) are not browsers.
+ */
+export function enforceCookieIssuingOrigin(request: Request, config: ServerConfig): void {
+  if (!config.useAuthCookie) return
+  const source = requestSource(request, config, config.corsAllowedOrigins)
+  if (source.origin === null) return
+  const reason = sourceFailure(source)
+  if (reason) throw csrfFailed(reason)
+}
+
+/**
+ * The `issuesCookies: true` route option: enforceCookieIssuingOrigin before the body is validated, so a
+ * forged cross-origin form learns nothing about the route's rules.
+ */
+export const cookieIssuingGuard = (config: ServerConfig) =>
+  // Unnamed: a name would let Elysia dedupe it across apps, keeping the first app's config.
+  new Elysia().macro({
+    issuesCookies: {
+      transform({ request }) {
+        enforceCookieIssuingOrigin(request, config)
+      },
+    },
+  })
 
 export interface RequestAuth extends Authenticated {
   readonly authVia: AuthVia

@@ -6,6 +6,29 @@ import type { Logger } from './logger.ts'
 
 const SAFE_BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/**
+ * Headers every answer carries (API.md §13), set once on the root app. Answers carry tokens, keys and
+ * user data, so no cache keeps them (jwks.json and static assets set their own Cache-Control, which
+ * wins); nosniff keeps a browser from running a JSON answer as a script or page; the referrer never
+ * leaves this origin. HTML pages add their own Content-Security-Policy.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+}
+
+/**
+ * The path of request.url without the query. Bun's request.url is just the path when the Host header
+ * cannot be part of a URL (`Host: a@b`), so this does not assume a scheme and host in front.
+ */
+export function requestPath(url: string): string {
+  const from = url.charCodeAt(0) === 47 /* / */ ? 0 : url.indexOf('/', url.indexOf('//') + 2)
+  if (from === -1) return '/'
+  const q = url.indexOf('?', from)
+  return url.slice(from, q === -1 ? undefined : q)
+}
+
 export const errorBody = (detail: string, code: string) => ({ detail, code })
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -37,8 +60,9 @@ async function readBody(request: Request, contentType: string, limit: number): P
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) {
     try {
       return JSON.parse(new TextDecoder().decode(raw))
-    } catch (e) {
-      throw new ApiError(400, `JSON parse error - ${(e as Error).message}`, 'parse_error')
+    } catch {
+      // Not the parser's message: it quotes the token it stopped at, which may be an unquoted password.
+      throw new ApiError(400, JSON_PARSE_ERROR, 'parse_error')
     }
   }
   if (mediaType === 'application/x-www-form-urlencoded') {
@@ -58,6 +82,8 @@ async function readBody(request: Request, contentType: string, limit: number): P
   const shown = mediaType || 'none'
   throw new ApiError(415, `Unsupported media type "${shown}" in request.`, 'unsupported_media_type')
 }
+
+export const JSON_PARSE_ERROR = 'JSON parse error - Expecting value: the body is not valid JSON.'
 
 const tooLarge = (limit: number) =>
   new ApiError(413, `Request body is larger than the ${limit}-byte limit.`, 'request_too_large')
@@ -87,7 +113,7 @@ export function errorResponse(error: unknown, code: string | number, request: Re
     case 'INVALID_COOKIE_SIGNATURE':
       return json(400, errorBody('Malformed cookie.', 'bad_cookie'))
     case 'NOT_FOUND': {
-      const path = new URL(request.url).pathname
+      const path = requestPath(request.url)
       const allowed = opts.allowedMethods(path)
       if (allowed.length > 0 && !allowed.includes(request.method)) {
         return json(405, errorBody(`Method "${request.method}" not allowed.`, 'method_not_allowed'), {
@@ -99,7 +125,7 @@ export function errorResponse(error: unknown, code: string | number, request: Re
   }
   // Unexpected: log the kind and message (never the request body), answer without details.
   const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-  opts.log.error(`${request.method} ${new URL(request.url).pathname}: ${what}`)
+  opts.log.error(`${request.method} ${requestPath(request.url)}: ${what}`)
   if (error instanceof Error && error.stack) opts.log.error(error.stack.split('\n').slice(1, 6).join('\n'))
   return json(500, errorBody('A server error occurred.', 'server_error'))
 }

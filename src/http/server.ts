@@ -1,5 +1,6 @@
 // Serves the app with Bun.serve: access log, client address, body-size cap and graceful stop.
 import type { Server } from 'bun'
+import { SECURITY_HEADERS, requestPath } from './conventions.ts'
 import type { Logger } from './logger.ts'
 
 interface Handler {
@@ -15,6 +16,21 @@ export function clientIp(request: Request, trustedProxies: readonly string[] = [
   const hops = (request.headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean)
   for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i]!
   return peer
+}
+
+const serverError = () =>
+  new Response('{"detail":"A server error occurred.","code":"server_error"}', {
+    status: 500,
+    headers: { 'content-type': 'application/json', ...SECURITY_HEADERS },
+  })
+
+/** Whether a trusted proxy says the client reached it over HTTPS (X-Forwarded-Proto; any other peer is not believed). */
+export function forwardedHttps(request: Request, trustedProxies: readonly string[] = []): boolean {
+  if (trustedProxies.length === 0) return false
+  const proto = request.headers.get('x-forwarded-proto')
+  if (proto === null) return false
+  const peer = peers.get(request)?.requestIP(request)?.address ?? 'unknown'
+  return trustedProxies.includes(peer) && proto.split(',')[0]!.trim().toLowerCase() === 'https'
 }
 
 export interface ServeOptions {
@@ -34,13 +50,17 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
     async fetch(request, server) {
       const start = performance.now()
       peers.set(request, server) // asked for the peer address only when needed (a syscall)
-      const response = await app.handle(request)
+      let response: Response
+      try {
+        response = await app.handle(request)
+      } catch (e) {
+        // Not expected (the app answers its own errors), but then still a 500 in the contract's shape and a log line.
+        opts.log.error(`unhandled: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`)
+        response = serverError()
+      }
       if (opts.accessLog) {
         // Path only: query strings can carry keys and tokens (verification links).
-        const url = request.url
-        const from = url.indexOf('/', url.indexOf('//') + 2)
-        const q = url.indexOf('?', from)
-        const path = url.slice(from, q === -1 ? undefined : q)
+        const path = requestPath(request.url)
         const ms = (performance.now() - start).toFixed(1)
         opts.log.info(`${new Date().toISOString()} ${request.method} ${path} ${response.status} ${ms}ms`)
       }
@@ -48,10 +68,7 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
     },
     error(error) {
       opts.log.error(`unhandled: ${error.name}: ${error.message}`)
-      return new Response('{"detail":"A server error occurred.","code":"server_error"}', {
-        status: 500,
-        headers: { 'content-type': 'application/json' },
-      })
+      return serverError()
     },
   })
 }

@@ -75,12 +75,12 @@ describe('POST registration/verify-email/', () => {
     expect(link.searchParams.get('key')).toBe(key)
   })
 
-  it("links go to PUBLIC_URL's verification page, else to the request's own origin", async () => {
+  it("links go to PUBLIC_URL's verification page, else to the request's own origin (a host in ALLOWED_HOSTS)", async () => {
     const t = makeTestApp({ publicUrl: 'https://auth.example.com/sso' })
     await registerAndGetKey(t)
     expect(linkIn((await lastMail(t)).text_body).href).toStartWith('https://auth.example.com/sso/verify-email?key=')
 
-    const own = makeTestApp()
+    const own = makeTestApp({ allowedHosts: ['auth.internal'] })
     await own.app.handle(
       new Request('http://auth.internal:8000/api/auth/registration/', {
         method: 'POST',

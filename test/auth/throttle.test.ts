@@ -67,6 +67,23 @@ describe('login/ rate limits', () => {
     expect((await login(t, { username: 'bob', password: PASSWORD })).status).toBe(200)
   })
 
+  it('username, e-mail and letter-case variants of one account share one failed-login counter', async () => {
+    const t = makeAuthApp({ accountRateLimits: ['login_failed=4/5m/key'] })
+    await createUser(t)
+    const wrong = (name: { username?: string; email?: string }) => () => login(t, { ...name, password: 'not the password' })
+    expect((await wrong({ username: 'alice' })()).status).toBe(400)
+    expect((await wrong({ email: 'alice@example.com' })()).status).toBe(400)
+    expect((await wrong({ username: 'ALICE@Example.com' })()).status).toBe(400)
+    expect((await wrong({ username: 'Alice' })()).status).toBe(400)
+    // Four failures in all: every way of naming alice is now locked, the right password too.
+    for (const name of [{ username: 'alice' }, { email: 'alice@example.com' }, { username: 'alice@example.com' }]) {
+      expect((await login(t, { ...name, password: PASSWORD })).status).toBe(429)
+    }
+    // A name with no account is counted under itself, in any letter case.
+    expect(await statuses(4, wrong({ username: 'Nobody' }))).toEqual([400, 400, 400, 400])
+    expect((await wrong({ username: 'nobody' })()).status).toBe(429)
+  })
+
   it('the window passes and login works again', async () => {
     const t = makeAuthApp({ accountRateLimits: ['login_failed=3/5m/key'] })
     await createUser(t)

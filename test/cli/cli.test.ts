@@ -2,7 +2,7 @@ import { describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import { createUsersRepo } from '../../src/accounts/users.repo.ts'
 import { verifyPassword } from '../../src/accounts/passwords.ts'
-import { VERSION, runCli } from '../../src/cli/index.ts'
+import { VERSION, runCli, settingsFrom } from '../../src/cli/index.ts'
 import type { CliIO } from '../../src/cli/commands.ts'
 import { dbPath, openDatabase } from '../../src/db/open.ts'
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
@@ -158,6 +158,31 @@ describe('authkit outbox list', () => {
   })
 })
 
+describe('output through a pipe', () => {
+  it('outbox list --json piped into a slow reader arrives whole (> 256 KiB), not cut at 64 KiB', async () => {
+    const c = cli()
+    expect(await c.run('outbox', 'list', '--data', c.data)).toBe(0) // creates the data directory
+    const db = openDatabase(dbPath(c.data))
+    const outbox = createOutboxRepo(db)
+    for (let i = 0; i < 200; i++) await outbox.add({ to: `u${i}@example.com`, subject: `Mail ${i}`, text: 'x'.repeat(2000), kind: 'verify_email' }, Date.now())
+    await db.close()
+    const main = new URL('../../src/main.ts', import.meta.url).pathname
+    // A real pipe into another program that starts reading late, as `| jq` may.
+    const proc = Bun.spawn(['sh', '-c', `"$0" "$1" outbox list --json --data "$2" | (sleep 0.3; cat)`, process.execPath, main, c.data], {
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { PATH: process.env.PATH ?? '', HOME: c.cwd },
+      cwd: c.cwd,
+    })
+    const text = await new Response(proc.stdout).text()
+    expect(await proc.exited).toBe(0)
+    expect(text.length).toBeGreaterThan(256 * 1024)
+    const list = JSON.parse(text) as { subject: string }[]
+    expect(list).toHaveLength(200)
+    expect(list.at(-1)!.subject).toBe('Mail 0')
+  })
+})
+
 describe('authkit serve', () => {
   it('serves /healthz and stops gracefully with exit 0 when signalled', async () => {
     let stop!: (s: string) => void
@@ -177,6 +202,39 @@ describe('authkit serve', () => {
     stop('SIGTERM')
     expect(await exit).toBe(0)
     expect(await fetch(`http://127.0.0.1:${port}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused')
+  })
+
+  it('--dev listens on this machine only (its mailbox shows live reset links), unless --host or HOST says otherwise', async () => {
+    const c = cli()
+    expect(await c.run('config', '--dev', '--data', c.data)).toBe(0)
+    expect(c.out()).toContain('HOST = "127.0.0.1"  # dev')
+    const io = { env: {}, cwd: c.cwd, stdout() {}, stderr() {}, stdin: async () => '' }
+    expect(settingsFrom({ dev: true, host: '0.0.0.0', data: c.data }, io).config.host).toBe('0.0.0.0')
+    const env = cli({ env: { AUTHKIT_HOST: '0.0.0.0' } })
+    expect(await env.run('config', '--dev', '--data', env.data)).toBe(0)
+    expect(env.out()).toContain('HOST = "0.0.0.0"  # env')
+
+    let stop!: (s: string) => void
+    const stopSignal = new Promise<string>((r) => {
+      stop = r
+    })
+    const dev = cli({ stopSignal })
+    const port = 20000 + Math.floor(Math.random() * 20000)
+    const exit = dev.run('serve', '--dev', '--port', String(port), '--data', dev.data)
+    let res: Response | undefined
+    for (let i = 0; i < 50 && !res; i++) {
+      res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined)
+      if (!res) await Bun.sleep(20)
+    }
+    expect(res?.status).toBe(200)
+    // Another address of this machine, as a neighbour on the network would reach it: nothing listens there.
+    const { networkInterfaces } = await import('node:os')
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)
+    if (external) expect(await fetch(`http://${external.address}:${port}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused')
+    stop('SIGTERM')
+    expect(await exit).toBe(0)
   })
 
   it('refuses a database written by a newer authkit with exit 2', async () => {

@@ -21,10 +21,13 @@ describe('start-up warnings', () => {
 
   it('warn that links follow a forgeable Host header without PUBLIC_URL in production', () => {
     expect(settingWarnings(cfg({ publicUrl: null })).join('\n')).toContain('PUBLIC_URL is not set')
+    expect(settingWarnings(cfg({ publicUrl: null })).join('\n')).toContain('ALLOWED_HOSTS (localhost, 127.0.0.1, [::1])')
     expect(settingWarnings(cfg({ publicUrl: null, debug: true, host: '127.0.0.1' }))).toEqual([])
   })
 
-  it('warn when the testing UI is reachable from other machines', () => {
-    expect(settingWarnings(cfg({ debug: true, host: '0.0.0.0' })).join('\n')).toContain('testing UI is reachable')
+  it('warn when the testing UI and its mailbox are reachable from other machines (an explicit host under --dev)', () => {
+    expect(settingWarnings(cfg({ debug: true, host: '0.0.0.0' })).join('\n')).toContain('testing UI and its mailbox (with live reset links) are reachable')
+    expect(settingWarnings(cfg({ debug: true, host: '192.0.2.7' })).join('\n')).toContain('listening on 192.0.2.7')
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(settingWarnings(cfg({ debug: true, host }))).toEqual([])
   })
 })

@@ -66,6 +66,19 @@ describe('request bodies', () => {
     expect(body.code).toBe('parse_error')
   })
 
+  it('an error body never quotes the request body, not even a fragment of unparsable JSON', async () => {
+    const t = probeApp()
+    for (const raw of ['{"username":"ann","password":hunter2-SECRET}', '{"password": "x" SECRET}', 'SECRET', '{"a":1,SECRET', "{'SECRET':1}"]) {
+      const res = await t.req('/api/auth/login/', post(raw, 'application/json'))
+      expect(res.status).toBe(400)
+      const text = await res.text()
+      expect(text).not.toContain('SECRET')
+      expect(JSON.parse(text)).toEqual({ detail: 'JSON parse error - Expecting value: the body is not valid JSON.', code: 'parse_error' })
+    }
+    const choice = z.object({ mode: z.enum(['a', 'b']) }).safeParse({ mode: 'SECRET' })
+    expect(JSON.stringify(choice.error?.issues)).not.toContain('SECRET')
+  })
+
   it('an unsupported media type is a 415 naming it', async () => {
     const res = await probeApp().req('/api/auth/probe/echo/', post('username=ann', 'text/plain; charset=utf-8'))
     expect(res.status).toBe(415)

@@ -1,30 +1,27 @@
 // POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
 import { Elysia } from 'elysia'
-import { publicUser } from '../../accounts/user.ts'
+import { cookieIssuingGuard } from '../../http/auth.ts'
 import { op } from '../../http/openapi.ts'
 import { loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
-import { type CookieJar, jwtBody, sendCookies, setLoginCookies } from './respond.ts'
+import { signIn } from './respond.ts'
 import { loginBody, loginResponse } from './schemas.ts'
 
 export const loginRoutes = (deps: AuthDeps) => {
   const { config, clock } = deps
   const s = authServices(deps)
   const throttle = createThrottle(deps)
-  return new Elysia({ name: 'auth-login', seed: s.seed }).post(
+  return new Elysia({ name: 'auth-login', seed: s.seed }).use(cookieIssuingGuard(config)).post(
     '/login',
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
-      const user = await throttledLogin(throttle, { ip, key: loginKey(body) }, () => s.credentials.check(body))
-      const issued = await s.issuer.login(user.id, { userAgent: request.headers.get('user-agent') ?? '', ip })
-      const cookies: CookieJar = []
-      setLoginCookies(cookies, config, issued, clock.now())
-      sendCookies(set, cookies)
-      if (issued.kind === 'token') return { key: issued.key, user: publicUser(user) }
-      return { ...jwtBody(config, issued), user: publicUser(user) }
+      const account = await s.credentials.find(body)
+      const user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account))
+      return signIn({ issuer: s.issuer, config, clock }, user, { userAgent: request.headers.get('user-agent') ?? '', ip }, set)
     },
     {
+      issuesCookies: true,
       body: loginBody(config.accountLoginMethods),
       ...op({
         operationId: 'login_create',
@@ -36,9 +33,10 @@ export const loginRoutes = (deps: AuthDeps) => {
             ? 'Answers an access/refresh JWT pair'
             : 'Answers an opaque key (send it as `Authorization: Token <key>`)') +
           (config.useAuthCookie ? '; the credentials are also set as HttpOnly cookies, with a `csrftoken` cookie.' : '.') +
-          ' An unknown user, a wrong password and an inactive account get the same answer.',
+          ' An unknown user, a wrong password and an inactive account get the same answer.' +
+          (config.useAuthCookie ? ' Sent from a page whose `Origin` is not trusted, it is refused (403, login CSRF).' : ''),
         responses: { 200: loginResponse(config.authType) },
-        errors: [429],
+        errors: config.useAuthCookie ? [403, 429] : [429],
       }),
     },
   )

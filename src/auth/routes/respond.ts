@@ -1,6 +1,8 @@
 // Shared by the auth routes: setting and clearing the auth cookies, and the token bodies.
+import type { UserRow } from '../../accounts/users.repo.ts'
+import { publicUser } from '../../accounts/user.ts'
 import type { ServerConfig } from '../../config/data-dir.ts'
-import { isoTime } from '../../lib/clock.ts'
+import { type Clock, isoTime } from '../../lib/clock.ts'
 import {
   type AuthCookie,
   CSRF_COOKIE,
@@ -13,6 +15,7 @@ import {
 } from '../cookies.ts'
 import { newCsrfToken } from '../csrf.ts'
 import type { Issued, JwtPair } from '../issue.ts'
+import type { SessionMeta } from '../sessions.ts'
 
 /** Set-Cookie lines collected by the functions below; a route hands them to Elysia with sendCookies. */
 export type CookieJar = string[]
@@ -64,4 +67,24 @@ export function jwtBody(c: ServerConfig, pair: JwtPair) {
     access_expiration: isoTime(pair.accessExpiresAt),
     refresh_expiration: isoTime(pair.refreshExpiresAt),
   }
+}
+
+/**
+ * The one way a user whose identity is proven becomes signed in: a new session, its cookies and the
+ * login body. Every sign-in route (password now; MFA, social, passkeys, e-mail links) ends here, so
+ * cookies, CSRF and the body are the same for all of them.
+ */
+export async function signIn(
+  deps: { issuer: { login(userId: number, meta: SessionMeta): Promise<Issued> }; config: ServerConfig; clock: Clock },
+  user: UserRow,
+  meta: SessionMeta,
+  set: { headers: Record<string, unknown> },
+) {
+  const { issuer, config, clock } = deps
+  const issued = await issuer.login(user.id, meta)
+  const cookies: CookieJar = []
+  setLoginCookies(cookies, config, issued, clock.now())
+  sendCookies(set, cookies)
+  if (issued.kind === 'token') return { key: issued.key, user: publicUser(user) }
+  return { ...jwtBody(config, issued), user: publicUser(user) }
 }
