@@ -4,6 +4,7 @@
 // prints the seed and path of the shrunk counterexample).
 import { afterAll, describe, expect, it } from 'bun:test'
 import fc from 'fast-check'
+import type { Config } from '../../src/config/settings.ts'
 import type { Database } from '../../src/db/open.ts'
 import { GOOD_PASSWORD } from '../accounts/helpers.ts'
 import { createUser } from '../auth/helpers.ts'
@@ -65,11 +66,12 @@ async function loggedIn(t: TestApp): Promise<Creds> {
   await createUser(t, { username: 'ann', email: 'ann@example.com', password: GOOD_PASSWORD })
   const res = await t.req('/api/auth/login/', { method: 'POST', json: { username: 'ann', password: GOOD_PASSWORD } })
   expect(res.status).toBe(200)
-  const body = (await res.json()) as { access_token: string; refresh_token: string }
+  // JWT mode answers access_token/refresh_token, token mode a key.
+  const body = (await res.json()) as { access_token?: string; refresh_token?: string; key?: string }
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!)
   const csrf = cookies.find((c) => c.startsWith('csrftoken='))?.slice('csrftoken='.length) ?? ''
   const refresh = body.refresh_token || (cookies.find((c) => c.startsWith('auth-refresh-jwt='))?.split('=')[1] ?? '')
-  return { access: body.access_token, refresh, csrf, cookies: cookies.join('; ') }
+  return { access: body.access_token ?? body.key ?? '', refresh, csrf, cookies: cookies.join('; ') }
 }
 
 const huge = fc.constantFrom('x'.repeat(5_000), 'é'.repeat(70_000), '\u0000'.repeat(300))
@@ -199,38 +201,45 @@ function urlAsServed(host: string | null, path: string): string {
   }
 }
 
+const MODES: [string, Partial<Config>][] = [
+  ['JWT mode', {}],
+  ['token mode', { authType: 'token' }],
+]
+
 describe('fuzzing every operation in /api/schema/', () => {
-  it('never answers 5xx, and a 4xx changes nothing in the database (every operation, generated bodies, encodings, headers and Hosts)', async () => {
-    const ops = await operations(makeTestApp())
-    expect(ops.length).toBeGreaterThanOrEqual(15)
-    const tally = new Map<string, number>()
-    for (const op of ops) {
-      // A fresh app and user per operation: a 2xx (a logout, a password change) may spend the credentials.
-      const t = makeTestApp({ corsAllowedOrigins: ['http://localhost:1'] })
-      const creds = await loggedIn(t)
-      const method = fc.oneof(fc.constant(op.method), fc.constant(op.method), fc.constant(op.method), fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD'))
-      const cases = fc.record({ method, slash: fc.boolean(), body: bodies(op.body, creds), enc: encodings, cut: fc.nat(), headers: headers(creds) })
-      await fc.assert(
-        fc.asyncProperty(cases, async (c) => {
-          const { body, type } = encode(c.body, c.enc, c.cut)
-          const h = new Headers(c.headers)
-          if (type) h.set('content-type', type)
-          const path = c.slash ? op.path : op.path.replace(/\/$/, '')
-          const hasBody = c.method !== 'GET' && c.method !== 'HEAD'
-          const before = snapshot(t.deps.db)
-          const res = await t.app.handle(new Request(urlAsServed(h.get('host'), path), { method: c.method, headers: h, body: hasBody ? body : undefined }))
-          const text = await res.text()
-          const label = `${c.method} ${path} (${c.enc}) -> ${res.status} ${text.slice(0, 200)}`
-          tally.set(`${op.method} ${op.path} ${res.status}`, (tally.get(`${op.method} ${op.path} ${res.status}`) ?? 0) + 1)
-          if (res.status >= 500) throw new Error(`5xx: ${label}`)
-          if (res.status >= 400) expect(snapshot(t.deps.db), `a ${label} changed the database`).toEqual(before)
-        }),
-        { numRuns: RUNS, seed: SEED, endOnFailure: false, verbose: 1 },
-      )
-    }
-    // FUZZ_STATS=1 prints how often each operation answered each status, to see how deep the cases reach.
-    if (process.env.FUZZ_STATS) console.log([...tally].sort().map(([k, n]) => `${n}\t${k}`).join('\n'))
-  }, 120_000)
+  for (const [mode, config] of MODES) {
+    it(`never answers 5xx, and a 4xx changes nothing in the database (${mode}: every operation, generated bodies, encodings, headers and Hosts)`, async () => {
+      const ops = await operations(makeTestApp(config))
+      expect(ops.length).toBeGreaterThanOrEqual(13)
+      const tally = new Map<string, number>()
+      for (const op of ops) {
+        // A fresh app and user per operation: a 2xx (a logout, a password change) may spend the credentials.
+        const t = makeTestApp({ ...config, corsAllowedOrigins: ['http://localhost:1'] })
+        const creds = await loggedIn(t)
+        const method = fc.oneof(fc.constant(op.method), fc.constant(op.method), fc.constant(op.method), fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD'))
+        const cases = fc.record({ method, slash: fc.boolean(), body: bodies(op.body, creds), enc: encodings, cut: fc.nat(), headers: headers(creds) })
+        await fc.assert(
+          fc.asyncProperty(cases, async (c) => {
+            const { body, type } = encode(c.body, c.enc, c.cut)
+            const h = new Headers(c.headers)
+            if (type) h.set('content-type', type)
+            const path = c.slash ? op.path : op.path.replace(/\/$/, '')
+            const hasBody = c.method !== 'GET' && c.method !== 'HEAD'
+            const before = snapshot(t.deps.db)
+            const res = await t.app.handle(new Request(urlAsServed(h.get('host'), path), { method: c.method, headers: h, body: hasBody ? body : undefined }))
+            const text = await res.text()
+            const label = `${c.method} ${path} (${c.enc}) -> ${res.status} ${text.slice(0, 200)}`
+            tally.set(`${op.method} ${op.path} ${res.status}`, (tally.get(`${op.method} ${op.path} ${res.status}`) ?? 0) + 1)
+            if (res.status >= 500) throw new Error(`5xx: ${label}`)
+            if (res.status >= 400) expect(snapshot(t.deps.db), `a ${label} changed the database`).toEqual(before)
+          }),
+          { numRuns: RUNS, seed: SEED, endOnFailure: false, verbose: 1 },
+        )
+      }
+      // FUZZ_STATS=1 prints how often each operation answered each status, to see how deep the cases reach.
+      if (process.env.FUZZ_STATS) console.log([...tally].sort().map(([k, n]) => `${n}\t${k}`).join('\n'))
+    }, 120_000)
+  }
 })
 
 describe('fuzzing the socket: Host values and request lines only a raw socket can send', () => {
