@@ -7,6 +7,7 @@ import { randomToken, safeEqual, sha256 } from '../lib/crypto.ts'
 import { notifyOutbox } from '../mail/notify.ts'
 import { createOutboxRepo } from '../mail/outbox.repo.ts'
 import type { AccountsDeps } from './accounts.ts'
+import { rolledBack } from './decoy.ts'
 import { passwordResetLink } from './links.ts'
 import { assertNewPassword } from './password-rules.ts'
 import { type PasswordResetRow, createPasswordResetsRepo } from './password-resets.repo.ts'
@@ -54,23 +55,29 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
      */
     request(email: string, requestUrl: string): void {
       const user = users.byEmail(email)
-      if (!user || user.is_active !== 1) {
-        if (!config.passwordResetPreventEnumeration) {
-          throw FieldErrors.of('email', 'The email address is not assigned to any user account.')
-        }
-        return
+      const known = user !== null && user.is_active === 1
+      if (!known && !config.passwordResetPreventEnumeration) {
+        throw FieldErrors.of('email', 'The email address is not assigned to any user account.')
       }
       const token = randomToken(32)
+      const mailTo = (username: string, userId: number, now: number) => ({
+        to: email,
+        ...passwordResetMail({
+          siteName: config.siteName,
+          username,
+          link: passwordResetLink(config, requestUrl, uidOf(userId), token),
+          expiresInSeconds: config.passwordResetTimeout,
+        }),
+        kind: 'password_reset' as const,
+      })
+      if (!known) {
+        rolledBack(db, () => outbox.add(mailTo(email.split('@')[0]!, 1, clock.now()), clock.now()))
+        return
+      }
       db.transaction(() => {
         const now = clock.now()
         resets.add({ userId: user.id, tokenHash: sha256(token), now, expiresAt: now + config.passwordResetTimeout * 1000 })
-        const mail = passwordResetMail({
-          siteName: config.siteName,
-          username: user.username,
-          link: passwordResetLink(config, requestUrl, uidOf(user.id), token),
-          expiresInSeconds: config.passwordResetTimeout,
-        })
-        outbox.add({ to: user.email, ...mail, kind: 'password_reset' }, now)
+        outbox.add({ ...mailTo(user.username, user.id, now), to: user.email }, now)
       }).immediate()
       notifyOutbox(db)
     },

@@ -79,6 +79,7 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
         })
         .immediate()
       if (queued > 0) notifyOutbox(db)
+      else verification.decoy(email, requestUrl)
     },
   }
 }
