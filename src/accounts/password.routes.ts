@@ -26,7 +26,8 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
           tags: ['password'],
           summary: 'Change the password',
           description:
-            '`old_password` (when OLD_PASSWORD_FIELD_ENABLED), `new_password1`, `new_password2`. A mismatch and weak-password ' +
+            '`old_password` (when OLD_PASSWORD_FIELD_ENABLED; not checked for an account made by social login that has no password yet), ' +
+            '`new_password1`, `new_password2`. A mismatch and weak-password ' +
             'messages are reported under `new_password2`. Every other session of the user is revoked; this one keeps working.',
           authenticated: true,
           responses: { 200: Detail },
