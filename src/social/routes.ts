@@ -167,7 +167,8 @@ export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeo
               redirectUri: callbackUrl(request, slug),
             })
             // The stored `next` was checked when the flow began; checked again in case the settings changed.
-            const next = safeNext(result.next, ownOrigin(request, config), config) ?? '/'
+            const own = ownOrigin(request, config)
+            const next = safeNext(result.next, own, config) ?? `${own}/`
             if (result.kind === 'login') {
               await signIn({ issuer: s.issuer, config, clock }, result.user, meta(request), set)
               const issued = set.headers['set-cookie']

@@ -175,7 +175,12 @@ export function createSocial(deps: SocialDeps) {
       const state = randomToken(32)
       const codeVerifier = randomToken(48)
       const nonce = isOidc(c.spec) ? randomToken(24) : null
-      const url = await c.authorizationUrl({ redirectUri: p.redirectUri, state, codeVerifier, nonce })
+      let url: URL
+      try {
+        url = await c.authorizationUrl({ redirectUri: p.redirectUri, state, codeVerifier, nonce })
+      } catch {
+        throw FieldErrors.nonField(FLOW_FAILED) // the provider's discovery document could not be read
+      }
       const now = clock.now()
       await social.purgeStates(now)
       await social.addState({

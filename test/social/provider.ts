@@ -170,7 +170,7 @@ export async function startFakeProvider(clientId: string): Promise<FakeProvider>
       if (mode === 'status-500') return new Response('<h1>upstream exploded</h1>', { status: 500, headers: { 'content-type': 'text/html' } })
       if (mode === 'slow') await Bun.sleep(3000)
       const now = Math.floor(Date.now() / 1000)
-      const nonce = mode === 'wrong-nonce' ? 'not-the-nonce' : form.get('x-test-nonce') ?? undefined
+      const nonce = mode === 'wrong-nonce' ? 'not-the-nonce' : undefined
       let idToken = await new SignJWT({ email: 'fake@example.com', email_verified: true, ...(nonce && { nonce }) })
         .setProtectedHeader({ alg: 'ES256', kid: 'good' })
         .setIssuer(issuer)
