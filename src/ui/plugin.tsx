@@ -16,9 +16,16 @@ import { apiPaths, detailOf, operationsOf, prefersHtml, prettyJson, routesFor } 
 import { type Origins, describeLink, findLinks, linksInNewTab } from './mail-links.ts'
 import { htmlResponse, mailHtmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
+import type { UiFeature } from './feature.ts'
+import { socialUi } from './social.tsx'
 
 const MAILBOX_SIZE = 50
 const hidden = { detail: { hide: true } }
+
+/** Feature sections of the main page, in page order: one line per feature. */
+const uiFeatures = (deps: Deps, root: AnyElysia): UiFeature[] => [
+  socialUi(deps, root),
+]
 
 function uiRoutes(deps: Deps, root: AnyElysia) {
   const { config } = deps
@@ -36,7 +43,9 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     frontend: config.frontendBaseUrl ? new URL(config.frontendBaseUrl).origin : null,
   })
 
-  return new Elysia({ name: 'ui', prefix: '/api/auth/ui' })
+  const features = uiFeatures(deps, root)
+
+  const ui = new Elysia({ name: 'ui', prefix: '/api/auth/ui' })
     .onRequest(async ({ request }) => {
       // The browsable API: a browser opening an API route gets the route's answer as a page.
       if (!prefersHtml(request)) return
@@ -76,6 +85,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
             loginMethods={loginMethods}
             oldPasswordField={config.oldPasswordFieldEnabled}
             mails={await mails()}
+            sections={await Promise.all(features.map((f) => f.section(request)))}
           />,
         ),
       hidden,
@@ -113,6 +123,8 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
       },
       hidden,
     )
+  for (const f of features) ui.use(f.routes)
+  return ui
 }
 
 /**

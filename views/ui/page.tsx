@@ -15,6 +15,8 @@ export interface UiPageProps {
   readonly loginMethods: readonly string[]
   readonly oldPasswordField: boolean
   readonly mails: readonly MailSummary[]
+  /** Rendered sections of features (social login, ...), shown after login. */
+  readonly sections?: readonly string[]
 }
 
 const A = '/api/auth/'
@@ -107,6 +109,8 @@ export const UiPage = (p: UiPageProps) => (
             <ApiForm id="csrf" title="CSRF cookie" method="get" path={`${A}csrf/`} submit="Get csrftoken" hint="Sets the csrftoken cookie this page sends back as X-CSRFToken." />
           </div>
         </section>
+
+        {[...(p.sections ?? [])]}
 
         <Profile user={p.status.user} />
 
