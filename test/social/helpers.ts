@@ -1,11 +1,8 @@
 // An authkit test app with social providers configured, and what the social tests do again and again.
-import { type App, type Deps, createApp } from '../../src/app.ts'
 import type { Config } from '../../src/config/settings.ts'
 import { parseProviders } from '../../src/config/social-providers.ts'
-import { silentLogger } from '../../src/http/logger.ts'
-import { ManualClock } from '../../src/lib/clock.ts'
-import { type TestApp, testConfig } from '../helpers/app.ts'
-import { selectAll, testDatabase } from '../helpers/db.ts'
+import { type TestApp, makeTestApp } from '../helpers/app.ts'
+import { selectAll } from '../helpers/db.ts'
 
 export const HOST = 'http://localhost'
 export const callbackOf = (slug: string) => `${HOST}/api/auth/social/${slug}/callback/`
@@ -14,26 +11,8 @@ export const FRONTEND_CALLBACK = 'http://localhost:5173/auth/callback'
 
 /** `providers`: SOCIAL_PROVIDERS tables, as in authkit.toml. A short provider timeout keeps the timeout test fast. */
 export function socialApp(providers: Record<string, unknown>[], overrides: Partial<Config> = {}, timeoutSeconds = 1): TestApp {
-  const clock = new ManualClock(Date.now())
-  const config = testConfig({ accountEmailVerification: 'optional', socialProviders: parseProviders(providers), ...overrides })
-  const db = testDatabase({ clock })
-  const deps: Deps & { providerTimeoutSeconds: number } = { config, db, clock, log: silentLogger, providerTimeoutSeconds: timeoutSeconds }
-  const app: App = createApp(deps)
-  return {
-    app,
-    deps,
-    clock,
-    req(path, init = {}) {
-      const { json, ...rest } = init
-      const headers = new Headers(rest.headers)
-      let body = rest.body
-      if (json !== undefined) {
-        headers.set('content-type', 'application/json')
-        body = JSON.stringify(json)
-      }
-      return app.handle(new Request(path.startsWith('http') ? path : `${HOST}${path}`, { ...rest, headers, body }))
-    },
-  }
+  const config = { accountEmailVerification: 'optional' as const, socialProviders: parseProviders(providers), ...overrides }
+  return makeTestApp(config, { extraDeps: { providerTimeoutSeconds: timeoutSeconds } })
 }
 
 /** name -> value of the cookies a response sets (an expired one maps to ''). */
