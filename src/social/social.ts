@@ -7,7 +7,7 @@ import { EMAIL_NOT_VERIFIED, INVALID_CREDENTIALS } from '../auth/credentials.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import type { ProviderSpec } from '../config/social-providers.ts'
 import { isOidc } from '../config/social-providers.ts'
-import type { Database } from '../db/engine.ts'
+import { type Database, isUniqueViolation } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { randomToken, safeEqual, sha256 } from '../lib/crypto.ts'
 import { FieldErrors, notFound } from '../lib/errors.ts'
@@ -104,7 +104,19 @@ export function createSocial(deps: SocialDeps) {
 
   async function createUser(provider: string, profile: Profile, email: string): Promise<UserRow> {
     const username = await freeUsername(users, email)
-    const id = await db.transaction(async (tx) => {
+    const id = await createUserAndLink(provider, profile, email, username).catch(async (e) => {
+      // The same provider account signing in twice at once: the other request created the user.
+      const linked = await social.account(provider, profile.uid)
+      if (linked) return linked.user_id
+      if (isUniqueViolation(e, 'users', 'email')) throw FieldErrors.nonField(EMAIL_REGISTERED)
+      throw e
+    })
+    events.socialUserCreated?.(id, provider)
+    return (await users.byId(id))!
+  }
+
+  function createUserAndLink(provider: string, profile: Profile, email: string, username: string): Promise<number> {
+    return db.transaction(async (tx) => {
       const now = clock.now()
       const userId = await tx.use(createUsersRepo).insert({
         username,
@@ -116,8 +128,6 @@ export function createSocial(deps: SocialDeps) {
       await tx.use(createSocialRepo).link({ userId, provider, uid: profile.uid, email, now })
       return userId
     })
-    events.socialUserCreated?.(id, provider)
-    return (await users.byId(id))!
   }
 
   /** Links the provider account to `userId`; one provider account belongs to one user. */
