@@ -71,6 +71,9 @@ export function createSessionsRepo(db: Db) {
     insert: (s: NewSession) =>
       db.run(insert, { id: s.id, userId: s.userId, now: s.now, expiresAt: s.expiresAt, userAgent: s.userAgent, ip: s.ip, keyHash: s.keyHash }),
     liveById: (id: string, now: number) => then(db.get(liveById, { id, now }), split),
+    /** The live session `id` if it is the session of user `sub` (a token's claim), else null: the one check every token gets. */
+    liveFor: (id: string, sub: string, now: number) =>
+      then(db.get(liveById, { id, now }), (row) => (row !== null && String(row.id) === sub ? split(row) : null)),
     liveByKeyHash: (keyHash: string, now: number) => then(db.get(liveByKeyHash, { keyHash, now }), split),
     byId: (id: string) => db.get(byId, { id }),
     touch: (id: string, now: number) => db.run(touch, { id, now }),
