@@ -4,7 +4,7 @@
 // the whole session is revoked, which kills every access and refresh token of that login.
 import type { Config } from '../config/settings.ts'
 import type { Database, Db } from '../db/engine.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Logger } from '../lib/logger.ts'
 import type { Clock } from '../lib/clock.ts'
 import { safeEqual, sha256 } from '../lib/crypto.ts'
 import { tokenNotValid, verifiedOr401 } from './errors.ts'
