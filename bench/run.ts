@@ -3,6 +3,7 @@
 // Options: --duration S (6) --warmup S (2) --connections N (50) --cold-runs N (10) --only id,id
 //          --argon2-memory KiB --argon2-time N (default: the settings' defaults) --no-build --keep
 //          --binary PATH (an authkit executable to measure instead of building dist/authkit)
+//          --soak-seconds S (60): the `soak` scenario's length (mixed traffic, errors and RSS over time)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join, relative, resolve } from 'node:path'
@@ -12,6 +13,7 @@ import { Unavailable } from './lib/api.ts'
 import { combineRuns, type Measured, measure } from './lib/load.ts'
 import { isMeasured, markdownTable, type Row, table, verdictLines } from './lib/report.ts'
 import { BENCH_USER, SCENARIOS, type Scenario } from './lib/scenarios.ts'
+import { type SoakResult, soak, soakLines } from './lib/soak.ts'
 import { memoryOf, type Running, startAuthkit, startReference, stopAll, waitHealthy, freePort } from './lib/servers.ts'
 import { type HashRate, targets } from './lib/targets.ts'
 
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     binary: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'soak-seconds': { type: 'string', default: '60' },
   },
 })
 const duration = Number(args.duration)
@@ -226,6 +229,19 @@ async function main() {
     }
   }
 
+  // The soak: its own instance, with sign-ups that can log in at once (no e-mail verification).
+  let soakResult: SoakResult | null = null
+  if (wanted('soak')) {
+    const env = envFor({ AUTHKIT_ACCOUNT_EMAIL_VERIFICATION: 'none' })
+    const server = await startAuthkit({ name: 'authkit-soak', binary, dataDir: dataDir('soak'), env })
+    try {
+      say(`soak: ${args['soak-seconds']}s of mixed traffic from 8 clients`)
+      soakResult = await soak({ base: server.base, pid: server.pid, seconds: Number(args['soak-seconds']), clients: 8, say })
+    } finally {
+      await server.stop()
+    }
+  }
+
   if (hashRates.length === 0 && wanted('hash')) await measureHashRate()
   const meanOf = (rates: readonly HashRate[]): HashRate | null => {
     if (rates.length === 0) return null
@@ -247,6 +263,7 @@ async function main() {
     hashRate,
     hashRateRuns: hashRates,
     scenarios: rows,
+    soak: soakResult,
     verdicts,
     elapsedSec,
   }
@@ -270,6 +287,7 @@ async function main() {
     '',
     verdictLines(verdicts),
     refreshScale(rows),
+    soakResult ? soakLines(soakResult) : '',
     '',
     `results: bench/results/latest.json  (${elapsedSec.toFixed(0)} s)`,
     '',

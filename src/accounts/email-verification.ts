@@ -5,6 +5,7 @@ import { notFound } from '../lib/errors.ts'
 import { randomToken, sha256 } from '../lib/crypto.ts'
 import { createOutboxRepo } from '../mail/outbox.repo.ts'
 import type { AccountsDeps } from './accounts.ts'
+import { rolledBack } from './decoy.ts'
 import { createEmailConfirmationsRepo } from './email-confirmations.repo.ts'
 import { createPasswordResetsRepo } from './password-resets.repo.ts'
 import { verifyEmailLink } from './links.ts'
@@ -12,6 +13,18 @@ import type { Db } from '../db/engine.ts'
 import { type UserRow, createUsersRepo } from './users.repo.ts'
 
 export function createEmailVerification({ config, db, clock }: AccountsDeps) {
+  function mailFor(username: string, email: string, change: boolean, key: string, requestUrl: string) {
+    const mail = verifyEmailMail({
+      siteName: config.siteName,
+      username,
+      email,
+      link: verifyEmailLink(config, requestUrl, key),
+      expiresInSeconds: config.emailConfirmationExpire,
+      change,
+    })
+    return { to: email, ...mail, kind: change ? ('verify_email_change' as const) : ('verify_email' as const) }
+  }
+
   return {
     /**
      * Issues a key for `email` and queues the e-mail carrying its link. Call inside the transaction of the
@@ -21,16 +34,12 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
       const key = randomToken(32)
       const now = clock.now()
       await tx.use(createEmailConfirmationsRepo).add({ userId: user.id, email, keyHash: sha256(key), now, expiresAt: now + config.emailConfirmationExpire * 1000 })
-      const change = email !== user.email
-      const mail = verifyEmailMail({
-        siteName: config.siteName,
-        username: user.username,
-        email,
-        link: verifyEmailLink(config, requestUrl, key),
-        expiresInSeconds: config.emailConfirmationExpire,
-        change,
-      })
-      await tx.use(createOutboxRepo).add({ to: email, ...mail, kind: change ? 'verify_email_change' : 'verify_email' }, now)
+      await tx.use(createOutboxRepo).add(mailFor(user.username, email, email !== user.email, key, requestUrl), now)
+    },
+
+    /** The work of `queue` for an address with no account, rolled back: a resend answers in the same time either way. */
+    decoy(email: string, requestUrl: string): Promise<void> {
+      return rolledBack(db, (tx) => tx.use(createOutboxRepo).add(mailFor(email.split('@')[0]!, email, false, randomToken(32), requestUrl), clock.now()))
     },
 
     /** Uses a key: the address it proves becomes the account's verified address. Anything wrong is 404. */

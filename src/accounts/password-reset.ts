@@ -7,6 +7,7 @@ import { randomToken, safeEqual, sha256 } from '../lib/crypto.ts'
 import { notifyOutbox } from '../mail/notify.ts'
 import { createOutboxRepo } from '../mail/outbox.repo.ts'
 import type { AccountsDeps } from './accounts.ts'
+import { rolledBack } from './decoy.ts'
 import { passwordResetLink } from './links.ts'
 import { assertNewPassword } from './password-rules.ts'
 import { type PasswordResetRow, createPasswordResetsRepo } from './password-resets.repo.ts'
@@ -53,23 +54,29 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
      */
     async request(email: string, requestUrl: string): Promise<void> {
       const user = await users.byEmail(email)
-      if (!user || user.is_active !== 1) {
-        if (!config.passwordResetPreventEnumeration) {
-          throw FieldErrors.of('email', 'The email address is not assigned to any user account.')
-        }
-        return
+      const known = user !== null && user.is_active === 1
+      if (!known && !config.passwordResetPreventEnumeration) {
+        throw FieldErrors.of('email', 'The email address is not assigned to any user account.')
       }
       const token = randomToken(32)
+      const mailTo = (username: string, userId: number) => ({
+        to: email,
+        ...passwordResetMail({
+          siteName: config.siteName,
+          username,
+          link: passwordResetLink(config, requestUrl, uidOf(userId), token),
+          expiresInSeconds: config.passwordResetTimeout,
+        }),
+        kind: 'password_reset' as const,
+      })
+      if (!known) {
+        await rolledBack(db, (tx) => tx.use(createOutboxRepo).add(mailTo(email.split('@')[0]!, 1), clock.now()))
+        return
+      }
       await db.transaction(async (tx) => {
         const now = clock.now()
         await tx.use(createPasswordResetsRepo).add({ userId: user.id, tokenHash: sha256(token), now, expiresAt: now + config.passwordResetTimeout * 1000 })
-        const mail = passwordResetMail({
-          siteName: config.siteName,
-          username: user.username,
-          link: passwordResetLink(config, requestUrl, uidOf(user.id), token),
-          expiresInSeconds: config.passwordResetTimeout,
-        })
-        await tx.use(createOutboxRepo).add({ to: user.email, ...mail, kind: 'password_reset' }, now)
+        await tx.use(createOutboxRepo).add({ ...mailTo(user.username, user.id), to: user.email }, now)
       })
       notifyOutbox(db)
     },

@@ -77,6 +77,7 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
         return n
       })
       if (queued > 0) notifyOutbox(db)
+      else await verification.decoy(email, requestUrl)
     },
   }
 }
