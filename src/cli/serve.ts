@@ -1,5 +1,6 @@
 // `authkit serve` (the default): open the data, start HTTP, stop gracefully on SIGTERM/SIGINT.
 import { createApp } from '../app.ts'
+import { crossOriginNote } from '../auth/cross-origin.ts'
 import { settingWarnings } from '../config/warnings.ts'
 import { consoleLogger } from '../http/logger.ts'
 import { serve } from '../http/server.ts'
@@ -22,6 +23,8 @@ export const serveCommand: Command = {
     const log = consoleLogger
     const { config, db } = openData(settings())
     for (const w of settingWarnings(config)) log.warn(w)
+    const note = crossOriginNote(config)
+    if (note) log.info(note)
     const app = createApp({ config, db, clock: systemClock, log })
     const server = serve(app, {
       port: config.port,

@@ -166,8 +166,8 @@ export const SETTINGS = {
     })(),
   ),
   trustedProxies: list(OP, [], 'Proxy addresses whose `X-Forwarded-For` is believed (for client IPs in logs and sessions).', 'IP addresses'),
-  corsAllowedOrigins: list(OP, [], 'Origins (scheme://host[:port]) of frontends allowed to call the API with credentials.', 'origins like https://app.example.com', isOrigin),
-  csrfTrustedOrigins: list(OP, [], 'Extra origins accepted in `Origin` on cookie-authenticated unsafe requests.', 'origins like https://app.example.com', isOrigin),
+  corsAllowedOrigins: list(OP, [], 'Origins (scheme://host[:port]) of frontends allowed to call the API with credentials; also trusted for CSRF.', 'origins like https://app.example.com', isOrigin),
+  csrfTrustedOrigins: list(OP, [], 'Extra origins accepted in `Origin` on cookie-authenticated unsafe requests (those in `CORS_ALLOWED_ORIGINS` are accepted too).', 'origins like https://app.example.com', isOrigin),
   dataUploadMaxMemorySize: int(OP, 65536, 'Largest request body accepted, in bytes; larger bodies get 413.', 1024, 16 * 1024 * 1024),
   accessLog: bool(OP, true, 'Write one line per request (method, path, status, duration) to standard output.'),
 

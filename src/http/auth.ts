@@ -24,7 +24,9 @@ import { CSRF_COOKIE, parseCookies, readAuthCookie } from '../auth/cookies.ts'
 import { CSRF_HEADER, CSRF_SAFE_METHODS, csrfFailure } from '../auth/csrf.ts'
 import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../auth/errors.ts'
 import { type AuthDeps, type AuthServices, authServices } from '../auth/services.ts'
+import { missingCookieHint } from '../auth/cross-origin.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
+import type { ApiError } from '../lib/errors.ts'
 
 export type { AuthVia }
 
@@ -54,7 +56,8 @@ export function readCredential(request: Request, config: ServerConfig): Credenti
 /** The origins a cookie-authenticated write may come from: our own (PUBLIC_URL's, else the request's) and the trusted ones. */
 export function allowedOrigins(request: Request, config: ServerConfig): string[] {
   const own = config.publicUrl ? new URL(config.publicUrl).origin : new URL(request.url).origin
-  return [own, ...config.csrfTrustedOrigins]
+  // An origin allowed to call with credentials is trusted for CSRF too: one list to set (API.md §4).
+  return [own, ...config.csrfTrustedOrigins, ...config.corsAllowedOrigins]
 }
 
 /** Throws 403 csrf_failed when a cookie-authenticated request fails the CSRF rules of API.md §4. */
@@ -75,6 +78,12 @@ export function enforceCsrf(request: Request, config: ServerConfig, sessionId: s
   if (reason) throw csrfFailed(reason)
 }
 
+/** A 401 for a frontend on an allowed origin whose browser sent no cookie says why (field `hint`). */
+function withMissingCookieHint(error: ApiError, request: Request, config: ServerConfig): ApiError {
+  const hint = missingCookieHint(config, request.headers.get('origin'), request.url, config.publicUrl)
+  return hint ? error.with({ hint }) : error
+}
+
 export interface RequestAuth extends Authenticated {
   readonly authVia: AuthVia
 }
@@ -82,7 +91,7 @@ export interface RequestAuth extends Authenticated {
 /** Authenticates a request or throws (401/403). Route modules with special needs (logout) call it directly. */
 export async function authenticateRequest(request: Request, config: ServerConfig, services: AuthServices): Promise<RequestAuth> {
   const credential = readCredential(request, config)
-  if (!credential) throw notAuthenticated()
+  if (!credential) throw withMissingCookieHint(notAuthenticated(), request, config)
   const { user, session } = await services.authenticator.authenticate(credential)
   if (credential.via === 'cookie') enforceCsrf(request, config, session.id)
   return { user, session, authVia: credential.via }
