@@ -2,6 +2,7 @@
 import pkg from '../../package.json' with { type: 'json' }
 import { type LoadedConfig, SettingsError, describeConfig, loadConfig } from '../config/load.ts'
 import { NewerDatabaseError } from '../db/open.ts'
+import { StartupError } from '../lib/errors.ts'
 import { type FlagSpec, UsageError, parseArgs } from './args.ts'
 import { COMMANDS, type CliIO, type Command } from './commands.ts'
 
@@ -70,6 +71,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (e instanceof SettingsError || e instanceof NewerDatabaseError) {
       io.stderr(`${e.message}\n`)
       return 2
+    }
+    if (e instanceof StartupError) {
+      io.stderr(`${e.message}\n`)
+      return 1
     }
     throw e
   }

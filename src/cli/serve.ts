@@ -8,6 +8,7 @@ import { systemClock } from '../lib/clock.ts'
 import { startMailDelivery } from '../mail/delivery.ts'
 import type { Command } from './commands.ts'
 import { openData } from './open.ts'
+import { listenFailure } from './startup-failures.ts'
 
 function signalled(): Promise<string> {
   return new Promise((resolve) => {
@@ -26,13 +27,19 @@ export const serveCommand: Command = {
     const note = crossOriginNote(config)
     if (note) log.info(note)
     const app = createApp({ config, db, clock: systemClock, log })
-    const server = serve(app, {
-      port: config.port,
-      hostname: config.host,
-      maxBodySize: config.dataUploadMaxMemorySize,
-      accessLog: config.accessLog,
-      log,
-    })
+    let server: ReturnType<typeof serve>
+    try {
+      server = serve(app, {
+        port: config.port,
+        hostname: config.host,
+        maxBodySize: config.dataUploadMaxMemorySize,
+        accessLog: config.accessLog,
+        log,
+      })
+    } catch (e) {
+      db.close()
+      throw listenFailure(e, config.host, config.port)
+    }
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     const base = `http://${shownHost}:${server.port}`
     log.info(`authkit listening on ${base} (data in ${config.dataDir})`)

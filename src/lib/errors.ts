@@ -53,3 +53,11 @@ export const throttled = (retryAfterSeconds: number) =>
     'throttled',
     { 'retry-after': String(retryAfterSeconds) },
   )
+
+/** Start-up cannot go on because of the machine (port, disk, permissions); `message` is the one line printed before exit 1. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StartupError'
+  }
+}
