@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { StartupError } from '../lib/errors.ts'
+import { closestName } from './suggest.ts'
 import { type Config, SETTINGS, SETTING_BY_NAME, type SettingKey, defaults, settingName } from './settings.ts'
 
 export type Source = 'default' | 'dev' | 'file' | 'env' | 'flag'
@@ -41,7 +42,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
 
   const apply = (name: string, raw: unknown, source: Source, origin: string) => {
     const key = SETTING_BY_NAME.get(name)
-    if (!key) throw new SettingsError(`authkit: unknown setting ${name} (${origin}); see \`authkit --help\` and the README for the list`)
+    if (!key) throw new SettingsError(unknownSetting(name, source, origin))
     const setting = SETTINGS[key]
     try {
       values[key] = setting.parse(typeof raw === 'string' && source !== 'file' ? raw.trim() : raw)
@@ -84,6 +85,14 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   }
 
   return { config: Object.freeze(values) as Config, sources, file: fileRead }
+}
+
+/** One line for a setting name authkit does not know, with the closest known one. */
+function unknownSetting(name: string, source: Source, origin: string): string {
+  const near = closestName(name, SETTING_BY_NAME.keys())
+  const spelt = near && source === 'env' ? `AUTHKIT_${near}` : near
+  const hint = spelt ? `did you mean ${spelt}? ` : ''
+  return `authkit: unknown setting ${name} (${origin}); ${hint}\`authkit config\` lists every setting, the README's Configuration section explains them`
 }
 
 /** The effective settings as TOML lines, secrets masked, each with where it came from. */

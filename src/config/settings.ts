@@ -1,6 +1,7 @@
 // The settings schema: every setting's name, type, default and documentation, in one table.
 // Names follow DRF Auth Kit / simplejwt / allauth / Django; in code they are camelCase
 // (`ACCESS_TOKEN_LIFETIME` is `accessTokenLifetime`). The README's reference is generated from this table.
+import { listItems } from './lists.ts'
 import { DEFAULT_RATE_LIMITS, RATE_LIMITS_ALLOWED, RATE_LIMITS_DOC, parseRateLimitsSetting } from './rate-limits.ts'
 
 /** One setting: how to read a raw value (a string from env/flags, or a TOML value) and what it means. */
@@ -96,7 +97,7 @@ const oneOf = <const T extends string>(group: Group, values: readonly T[], def: 
   },
 })
 
-/** A list from a TOML array or a comma-separated string; `each` checks every item. */
+/** A list from a TOML array, a JSON array or a comma-separated string; `each` checks every item. */
 const list = (
   group: Group,
   def: string[],
@@ -109,8 +110,7 @@ const list = (
   doc,
   allowed,
   parse(raw) {
-    const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : fail(`expected ${allowed}`)
-    const out = items.map((i) => (typeof i === 'string' ? i.trim() : fail(`expected ${allowed}`))).filter(Boolean)
+    const out = listItems(raw, allowed)
     for (const item of out) if (!each(item)) fail(`"${item}" is not allowed: expected ${allowed}`)
     return out
   },
