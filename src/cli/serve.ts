@@ -3,6 +3,7 @@ import { createApp } from '../app.ts'
 import { crossOriginNote } from '../auth/cross-origin.ts'
 import { settingWarnings } from '../config/warnings.ts'
 import { consoleLogger } from '../http/logger.ts'
+import { jsonLogger } from '../http/request-log.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
 import { startMailDelivery } from '../mail/delivery.ts'
@@ -21,8 +22,9 @@ export const serveCommand: Command = {
   words: ['serve'],
   flags: { port: 'value', host: 'value' },
   async run({ io, settings }) {
-    const log = consoleLogger
-    const { config, db } = openData(settings())
+    const loaded = settings()
+    const log = loaded.config.logFormat === 'json' ? jsonLogger() : consoleLogger
+    const { config, db } = openData(loaded)
     for (const w of settingWarnings(config)) log.warn(w)
     const note = crossOriginNote(config)
     if (note) log.info(note)
@@ -35,6 +37,8 @@ export const serveCommand: Command = {
         maxBodySize: config.dataUploadMaxMemorySize,
         accessLog: config.accessLog,
         log,
+        logFormat: config.logFormat,
+        trustedProxies: config.trustedProxies,
       })
     } catch (e) {
       db.close()

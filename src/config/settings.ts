@@ -169,7 +169,8 @@ export const SETTINGS = {
   corsAllowedOrigins: list(OP, [], 'Origins (scheme://host[:port]) of frontends allowed to call the API with credentials; also trusted for CSRF.', 'origins like https://app.example.com', isOrigin),
   csrfTrustedOrigins: list(OP, [], 'Extra origins accepted in `Origin` on cookie-authenticated unsafe requests (those in `CORS_ALLOWED_ORIGINS` are accepted too).', 'origins like https://app.example.com', isOrigin),
   dataUploadMaxMemorySize: int(OP, 65536, 'Largest request body accepted, in bytes; larger bodies get 413.', 1024, 16 * 1024 * 1024),
-  accessLog: bool(OP, true, 'Write one line per request (method, path, status, duration) to standard output.'),
+  accessLog: bool(OP, true, 'Write one line per request (request id, client IP, user id, method, path, status, duration; never a query string, cookie or token) to standard output.'),
+  logFormat: oneOf(OP, ['text', 'json'], 'text', 'Log lines as plain text, or one JSON object a line for log shippers.'),
 
   authType: oneOf(AUTH, ['jwt', 'token'], 'jwt', 'Access credentials: JWT access/refresh pairs or opaque tokens.'),
   useAuthCookie: bool(AUTH, true, 'Also set the tokens as HttpOnly cookies at login (with CSRF protection).'),

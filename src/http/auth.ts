@@ -27,6 +27,7 @@ import { type AuthDeps, type AuthServices, authServices } from '../auth/services
 import { missingCookieHint } from '../auth/cross-origin.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import type { ApiError } from '../lib/errors.ts'
+import { noteUser } from './request-log.ts'
 
 export type { AuthVia }
 
@@ -94,6 +95,7 @@ export async function authenticateRequest(request: Request, config: ServerConfig
   if (!credential) throw withMissingCookieHint(notAuthenticated(), request, config)
   const { user, session } = await services.authenticator.authenticate(credential)
   if (credential.via === 'cookie') enforceCsrf(request, config, session.id)
+  noteUser(request, user.id)
   return { user, session, authVia: credential.via }
 }
 

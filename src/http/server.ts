@@ -1,6 +1,7 @@
 // Serves the app with Bun.serve: access log, client address, body-size cap and graceful stop.
 import type { Server } from 'bun'
 import type { Logger } from './logger.ts'
+import { type AccessRecord, accessJson, accessText, pathOf, requestIdFor, userOf } from './request-log.ts'
 
 interface Handler {
   handle(request: Request): Response | Promise<Response>
@@ -23,9 +24,15 @@ export interface ServeOptions {
   maxBodySize: number
   accessLog: boolean
   log: Logger
+  /** LOG_FORMAT: access records as text lines through `log`, or as JSON objects through `writeJson`. */
+  logFormat?: 'text' | 'json'
+  writeJson?: (line: string) => void
+  /** Peers whose X-Forwarded-For is believed for the client IP in the access log. */
+  trustedProxies?: readonly string[]
 }
 
 export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
+  const writeJson = opts.writeJson ?? ((line: string) => console.log('%s', line))
   return Bun.serve({
     port: opts.port,
     hostname: opts.hostname,
@@ -33,16 +40,28 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
     maxRequestBodySize: opts.maxBodySize * 2,
     async fetch(request, server) {
       const start = performance.now()
+      const requestId = requestIdFor(request)
       peers.set(request, server) // asked for the peer address only when needed (a syscall)
-      const response = await app.handle(request)
+      let response = await app.handle(request)
+      try {
+        response.headers.set('x-request-id', requestId)
+      } catch {
+        response = new Response(response.body, response) // a response with immutable headers
+        response.headers.set('x-request-id', requestId)
+      }
       if (opts.accessLog) {
-        // Path only: query strings can carry keys and tokens (verification links).
-        const url = request.url
-        const from = url.indexOf('/', url.indexOf('//') + 2)
-        const q = url.indexOf('?', from)
-        const path = url.slice(from, q === -1 ? undefined : q)
-        const ms = (performance.now() - start).toFixed(1)
-        opts.log.info(`${new Date().toISOString()} ${request.method} ${path} ${response.status} ${ms}ms`)
+        const record: AccessRecord = {
+          time: new Date().toISOString(),
+          requestId,
+          ip: clientIp(request, opts.trustedProxies),
+          userId: userOf(request),
+          method: request.method,
+          path: pathOf(request.url), // path only: query strings carry keys and tokens (verification links)
+          status: response.status,
+          durationMs: performance.now() - start,
+        }
+        if (opts.logFormat === 'json') writeJson(accessJson(record))
+        else opts.log.info(accessText(record))
       }
       return response
     },
