@@ -1,5 +1,6 @@
 // GET /: where to go from here. A browser gets a small page (with DEBUG, links to the testing UI too);
 // an API client gets JSON naming the API's root, its schema and its docs.
+import { escapeHtml } from '@kitajs/html'
 import { Elysia } from 'elysia'
 import { prefersHtml } from './accept.ts'
 
@@ -8,8 +9,6 @@ export interface RootLinks {
   readonly version: string
   readonly debug: boolean
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function rootDocument({ siteName, version, debug }: RootLinks) {
   return {

@@ -1,9 +1,7 @@
 // The inline Markdown of the API's descriptions (`code`, **strong**, [links](/path)) as HTML, every
 // character of the text escaped first, so a description can add no markup of its own.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
+import { escapeHtml as escape } from '@kitajs/html'
 
 /** Links only to http(s) or to a path on this server: never javascript: or data:. */
 const safeHref = (href: string) => /^(https?:\/\/|\/(?!\/))/.test(href)
