@@ -1,6 +1,6 @@
 // A 401 to a browser frontend on an allowed origin says why no cookie came (API.md §1 CORS), and only to it.
 import { describe, expect, it } from 'bun:test'
-import { missingCookieHint } from '../../src/auth/cross-origin.ts'
+import { crossOriginNote, missingCookieHint } from '../../src/auth/cross-origin.ts'
 import { type Config, defaults } from '../../src/config/settings.ts'
 import { isCrossSite } from '../../src/lib/sites.ts'
 import { bearer, createUser, login, makeAuthApp } from './helpers.ts'
@@ -52,5 +52,14 @@ describe('the missing-cookie hint', () => {
     expect(isCrossSite('http://localhost:3000', 'http://127.0.0.1:8000/')).toBe(true)
     expect(isCrossSite('http://example.com', 'https://example.com/')).toBe(true)
     expect(isCrossSite('https://app.example.org', 'https://auth.example.com/')).toBe(true)
+  })
+
+  it('the start-up note says what a cross-site frontend needs and where its CSRF token comes from', () => {
+    expect(crossOriginNote(cfg({ corsAllowedOrigins: [] }))).toBeNull()
+    const note = crossOriginNote(cfg())!
+    expect(note).toContain('frontends allowed with credentials (also trusted for CSRF): https://app.example.org')
+    expect(note).toContain('auth cookies are SameSite=Lax; Secure')
+    expect(note).toContain('SameSite=None with Secure (and Partitioned')
+    expect(note).toContain("X-CSRFToken taken from GET /api/auth/csrf/'s body")
   })
 })
