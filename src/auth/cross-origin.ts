@@ -19,6 +19,9 @@ export function missingCookieHint(c: CookieSettings, origin: string | null, requ
   if (c.authCookieSamesite !== 'None') needs.push(`AUTH_COOKIE_SAMESITE=None (it is ${c.authCookieSamesite}, so the browser keeps the cookie off cross-site requests)`)
   if (!c.authCookieSecure) needs.push('AUTH_COOKIE_SECURE=true (browsers drop SameSite=None cookies that are not Secure)')
   if (!c.authCookiePartitioned) needs.push('AUTH_COOKIE_PARTITIONED=true where the browser blocks third-party cookies')
+  if (needs.length === 0) {
+    return `${base} ${origin} is another site; the cookie settings allow that, so either the page has not logged in yet, or the browser blocks third-party cookies (its settings). ${include}`
+  }
   return `${base} ${origin} is another site, so the browser sends the cookie only with ${needs.join('; ')}. ${include}`
 }
 

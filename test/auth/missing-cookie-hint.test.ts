@@ -40,6 +40,14 @@ describe('the missing-cookie hint', () => {
     expect(hint).toContain('AUTH_COOKIE_PARTITIONED=true')
   })
 
+  it('with every cookie setting right, it points at login and the browser, not at a setting', () => {
+    const all = cfg({ authCookieSamesite: 'None', authCookieSecure: true, authCookiePartitioned: true })
+    const hint = missingCookieHint(all, 'https://app.example.org', 'https://auth.example.com/x', null)!
+    expect(hint).not.toContain('AUTH_COOKIE_')
+    expect(hint).toContain('has not logged in yet')
+    expect(hint).not.toMatch(/only with \./)
+  })
+
   it('a same-site frontend is told to include credentials and log in, not to change SameSite', () => {
     const hint = missingCookieHint(cfg({ corsAllowedOrigins: ['https://app.example.com'] }), 'https://app.example.com', 'https://auth.example.com/x', null)!
     expect(hint).toContain("credentials: 'include'")
