@@ -1,5 +1,6 @@
 // createApp(deps): the whole HTTP surface, composed from feature plugins. `main` serves it; tests call app.handle.
 import { Elysia } from 'elysia'
+import pkg from '../package.json' with { type: 'json' }
 import { authRoutes } from './auth/routes/index.ts'
 import { accountsRoutes } from './accounts/routes.ts'
 import type { ServerConfig } from './config/data-dir.ts'
@@ -9,6 +10,7 @@ import { SECURITY_HEADERS, httpConventions } from './http/conventions.ts'
 import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
 import { hostGuard } from './http/hosts.ts'
+import { rootRoute } from './http/root.ts'
 import type { Logger } from './http/logger.ts'
 import { routeMethods } from './http/routes.ts'
 import type { Clock } from './lib/clock.ts'
@@ -42,6 +44,7 @@ export function createApp(deps: Deps) {
     )
     .use(corsPlugin(deps.config))
     .use(healthRoutes(deps))
+    .use(rootRoute({ siteName: deps.config.siteName, version: pkg.version, debug: deps.config.debug }))
     .use(authRoutes(deps))
     .use(docsPlugin(deps))
     .use(accountsRoutes(deps))

@@ -1,9 +1,18 @@
 // Opening the data directory and database for a command, the same way `serve` does.
 import { type ServerConfig, settleSecretKey } from '../config/data-dir.ts'
 import type { LoadedConfig } from '../config/load.ts'
-import { type Database, dbPath, openDatabase } from '../db/open.ts'
+import { resolve } from 'node:path'
+import { type Database, NewerDatabaseError, dbPath, openDatabase } from '../db/open.ts'
+import { StartupError } from '../lib/errors.ts'
+import { dataDirFailure } from './startup-failures.ts'
 
+/** Throws StartupError (one line, exit 1) when the directory or database cannot be used. */
 export function openData(loaded: LoadedConfig): { config: ServerConfig; db: Database } {
-  const config = settleSecretKey(loaded.config)
-  return { config, db: openDatabase(dbPath(config.dataDir)) }
+  try {
+    const config = settleSecretKey(loaded.config)
+    return { config, db: openDatabase(dbPath(config.dataDir)) }
+  } catch (e) {
+    if (e instanceof NewerDatabaseError || e instanceof StartupError) throw e
+    throw dataDirFailure(e, resolve(loaded.config.dataDir))
+  }
 }

@@ -1,12 +1,15 @@
 // `authkit serve` (the default): open the data, start HTTP, stop gracefully on SIGTERM/SIGINT.
 import { createApp } from '../app.ts'
+import { crossOriginNote } from '../auth/cross-origin.ts'
 import { settingWarnings } from '../config/warnings.ts'
 import { consoleLogger } from '../http/logger.ts'
+import { jsonLogger } from '../http/request-log.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
 import { startMailDelivery } from '../mail/delivery.ts'
 import type { Command } from './commands.ts'
 import { openData } from './open.ts'
+import { listenFailure } from './startup-failures.ts'
 
 function signalled(): Promise<string> {
   return new Promise((resolve) => {
@@ -19,17 +22,28 @@ export const serveCommand: Command = {
   words: ['serve'],
   flags: { port: 'value', host: 'value' },
   async run({ io, settings }) {
-    const log = consoleLogger
-    const { config, db } = openData(settings())
+    const loaded = settings()
+    const log = loaded.config.logFormat === 'json' ? jsonLogger() : consoleLogger
+    const { config, db } = openData(loaded)
     for (const w of settingWarnings(config)) log.warn(w)
+    const note = crossOriginNote(config)
+    if (note) log.info(note)
     const app = createApp({ config, db, clock: systemClock, log })
-    const server = serve(app, {
-      port: config.port,
-      hostname: config.host,
-      maxBodySize: config.dataUploadMaxMemorySize,
-      accessLog: config.accessLog,
-      log,
-    })
+    let server: ReturnType<typeof serve>
+    try {
+      server = serve(app, {
+        port: config.port,
+        hostname: config.host,
+        maxBodySize: config.dataUploadMaxMemorySize,
+        accessLog: config.accessLog,
+        log,
+        logFormat: config.logFormat,
+        trustedProxies: config.trustedProxies,
+      })
+    } catch (e) {
+      db.close()
+      throw listenFailure(e, config.host, config.port)
+    }
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     const base = `http://${shownHost}:${server.port}`
     log.info(`authkit listening on ${base} (data in ${config.dataDir})`)
