@@ -51,7 +51,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Checks username or email and password and opens a server-side session. Answers an access/refresh JWT pair; the credentials are also set as HttpOnly cookies, with a `csrftoken` cookie. An unknown user, a wrong password and an inactive account get the same answer.
+         * @description Checks username or email and password and opens a server-side session. Answers an access/refresh JWT pair; the credentials are also set as HttpOnly cookies, with a `csrftoken` cookie. An unknown user, a wrong password and an inactive account get the same answer. Sent from a page whose `Origin` is not trusted, it is refused (403, login CSRF).
          */
         post: operations["login_create"];
         delete?: never;
@@ -151,7 +151,7 @@ export interface paths {
         put?: never;
         /**
          * Register a new account
-         * @description Creates an account from `username`, `email`, `password1`, `password2` (and optional `first_name`, `last_name`). The password must pass Django's four validators (similarity to the username, names or e-mail; at least 8 characters; not a common password; not entirely numeric). Usernames and e-mails are unique regardless of letter case. Unless ACCOUNT_EMAIL_VERIFICATION is `none`, a verification e-mail is queued; with `mandatory`, login waits for it. No tokens are issued.
+         * @description Creates an account from `username`, `email`, `password1`, `password2` (and optional `first_name`, `last_name`). The password must pass Django's four validators (similarity to the username, names or e-mail; at least 8 characters; not a common password; not entirely numeric). Usernames and e-mails are unique regardless of letter case. Unless ACCOUNT_EMAIL_VERIFICATION is `none`, a verification e-mail is queued; with `mandatory`, login waits for it. No tokens are issued. Sent from a page whose `Origin` is not trusted, it is refused (403).
          */
         post: operations["registration_create"];
         delete?: never;
@@ -557,6 +557,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -715,6 +716,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
