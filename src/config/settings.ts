@@ -170,6 +170,16 @@ export const SETTINGS = {
   csrfTrustedOrigins: list(OP, [], 'Extra origins accepted in `Origin` on cookie-authenticated unsafe requests.', 'origins like https://app.example.com', isOrigin),
   dataUploadMaxMemorySize: int(OP, 65536, 'Largest request body accepted, in bytes; larger bodies get 413.', 1024, 16 * 1024 * 1024),
   accessLog: bool(OP, true, 'Write one line per request (method, path, status, duration) to standard output.'),
+  apiDocs: bool(OP, true, 'Serve the API documentation (`/api/schema/`, `/api/docs/`, `/api/redoc/`); false answers them 404.'),
+  forwardAuthLoginUrl: url(OP, 'Where `forward-auth/` sends a browser (302, with `next=` the original URL when its origin is allowed) instead of answering 401.'),
+  metricsEnabled: bool(OP, false, 'Serve Prometheus metrics at `/metrics`.'),
+  metricsToken: optional(
+    str(OP, '', 'Bearer token `/metrics` requires (`Authorization: Bearer <token>`); unset, `/metrics` is open to whoever reaches it.', {
+      secret: true,
+      allowed: 'a string of at least 16 characters',
+      pattern: /^.{16,}$/s,
+    })(),
+  ),
 
   authType: oneOf(AUTH, ['jwt', 'token'], 'jwt', 'Access credentials: JWT access/refresh pairs or opaque tokens.'),
   useAuthCookie: bool(AUTH, true, 'Also set the tokens as HttpOnly cookies at login (with CSRF protection).'),
