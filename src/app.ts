@@ -9,8 +9,10 @@ import { httpConventions } from './http/conventions.ts'
 import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
 import type { Logger } from './http/logger.ts'
+import { httpMetrics } from './http/metrics.ts'
 import { routeMethods } from './http/routes.ts'
 import type { Clock } from './lib/clock.ts'
+import type { Metrics } from './ops/metrics.ts'
 import { uiPlugin } from './ui/plugin.tsx'
 
 /** Everything the app needs from outside; tests swap the clock, the database and the logger. */
@@ -19,12 +21,16 @@ export interface Deps {
   readonly db: Database
   readonly clock: Clock
   readonly log: Logger
+  /** Prometheus series, present with METRICS_ENABLED (see createMetrics); serves /metrics and times requests. */
+  readonly metrics?: Metrics
 }
 
 export function createApp(deps: Deps) {
   // Filled once the app exists: 405 answers need the full route table.
   const table: { routes: readonly { method: string; path: string }[] } = { routes: [] }
+  const metrics = httpMetrics(deps) // null unless METRICS_ENABLED: then nothing is added to the request path
   const app = new Elysia({ name: 'authkit' })
+    .use(metrics?.hooks ?? new Elysia({ name: 'authkit-metrics-off' }))
     .use(
       httpConventions({
         maxBodySize: deps.config.dataUploadMaxMemorySize,
@@ -34,12 +40,14 @@ export function createApp(deps: Deps) {
     )
     .use(corsPlugin(deps.config))
     .use(healthRoutes(deps))
+    .use(metrics?.routes ?? new Elysia({ name: 'authkit-metrics-off' }))
     .use(authRoutes(deps))
     .use(docsPlugin(deps))
     .use(accountsRoutes(deps))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes
+  metrics?.instrument(app)
   return app
 }
 

@@ -5,6 +5,7 @@ import { consoleLogger } from '../http/logger.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
 import { startMailDelivery } from '../mail/delivery.ts'
+import { createMetrics } from '../ops/metrics.ts'
 import type { Command } from './commands.ts'
 import { openData } from './open.ts'
 
@@ -22,7 +23,8 @@ export const serveCommand: Command = {
     const log = consoleLogger
     const { config, db } = openData(settings())
     for (const w of settingWarnings(config)) log.warn(w)
-    const app = createApp({ config, db, clock: systemClock, log })
+    const metrics = config.metricsEnabled ? createMetrics(db) : undefined
+    const app = createApp({ config, db, clock: systemClock, log, metrics })
     const server = serve(app, {
       port: config.port,
       hostname: config.host,

@@ -1,6 +1,7 @@
 // POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
 import { Elysia } from 'elysia'
 import { op } from '../../http/openapi.ts'
+import { ApiError } from '../../lib/errors.ts'
 import { loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
@@ -15,7 +16,14 @@ export const loginRoutes = (deps: AuthDeps) => {
     '/login',
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
-      const user = await throttledLogin(throttle, { ip, key: loginKey(body) }, () => s.credentials.check(body))
+      let user
+      try {
+        user = await throttledLogin(throttle, { ip, key: loginKey(body) }, () => s.credentials.check(body))
+      } catch (e) {
+        deps.metrics?.login(e instanceof ApiError && e.status === 429 ? 'throttled' : 'failed')
+        throw e
+      }
+      deps.metrics?.login('ok')
       return signIn({ issuer: s.issuer, config, clock }, user, { userAgent: request.headers.get('user-agent') ?? '', ip }, set)
     },
     {
