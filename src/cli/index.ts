@@ -16,6 +16,8 @@ Usage:
   authkit users create --username U --email E [--password P | --password-stdin] [--verified]
                        [--data DIR] [--config FILE]
   authkit keys rotate [--data DIR] [--config FILE]
+  authkit backup FILE [--force] [--data DIR] [--config FILE]
+  authkit restore FILE [--data DIR] [--config FILE]   (with no server running on DIR)
   authkit --help | --version
 
 Settings come from built-in defaults, authkit.toml (or --config FILE), AUTHKIT_<NAME>
@@ -39,8 +41,10 @@ export function settingsFrom(flags: Record<string, string | true>, io: CliIO): L
   })
 }
 
+/** The command whose words start `words`; what follows them are its operands (checked by the caller). */
 function findCommand(words: readonly string[]): Command | undefined {
-  return COMMANDS.find((c) => c.words.length === words.length && c.words.every((w, i) => w === words[i]))
+  const named = COMMANDS.filter((c) => c.words.every((w, i) => w === words[i]) && c.words.length <= words.length)
+  return named.sort((a, b) => b.words.length - a.words.length)[0]
 }
 
 /** Runs the CLI; resolves to the exit code (serve resolves when the server has stopped). */
@@ -59,9 +63,15 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     const command = findCommand(words.length === 0 ? ['serve'] : words)
     if (!command) throw new UsageError(`unknown command "${words.join(' ')}"`)
+    const args = words.slice(command.words.length)
+    const wanted = command.args ?? []
+    if (args.length > wanted.length) {
+      throw new UsageError(wanted.length === 0 ? `unknown command "${words.join(' ')}"` : `unexpected argument "${args[wanted.length]}"`)
+    }
+    if (args.length < wanted.length) throw new UsageError(`${command.words.join(' ')} needs ${wanted.slice(args.length).join(' ')}`)
     const { words: stray, flags } = parseArgs(rest, { ...COMMON, ...command.flags })
     if (stray.length > 0) throw new UsageError(`unexpected argument "${stray[0]}"`)
-    return await command.run({ flags, io, settings: () => settingsFrom(flags, io) })
+    return await command.run({ flags, args, io, settings: () => settingsFrom(flags, io) })
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`authkit: ${e.message}\n\n${USAGE}\n`)

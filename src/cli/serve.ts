@@ -1,6 +1,8 @@
 // `authkit serve` (the default): open the data, start HTTP, stop gracefully on SIGTERM/SIGINT.
 import { createApp } from '../app.ts'
+import { ensureDataDir } from '../config/data-dir.ts'
 import { settingWarnings } from '../config/warnings.ts'
+import { lockDataDir, lockPath } from '../db/lock.ts'
 import { consoleLogger } from '../http/logger.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
@@ -21,7 +23,15 @@ export const serveCommand: Command = {
   flags: { port: 'value', host: 'value' },
   async run({ io, settings }) {
     const log = consoleLogger
-    const { config, db } = openData(settings())
+    const loaded = settings()
+    // Held until the process ends: `authkit restore` refuses to swap the database under a running server.
+    const dataDir = ensureDataDir(loaded.config.dataDir)
+    const lock = lockDataDir(dataDir, 'shared')
+    if (!lock) {
+      io.stderr(`authkit: ${dataDir} is being restored (${lockPath(dataDir)} is held); start the server when the restore has finished\n`)
+      return 1
+    }
+    const { config, db } = openData(loaded)
     for (const w of settingWarnings(config)) log.warn(w)
     const metrics = config.metricsEnabled ? createMetrics(db) : undefined
     const app = createApp({ config, db, clock: systemClock, log, metrics })
@@ -44,6 +54,7 @@ export const serveCommand: Command = {
     await mail?.stop() // the message being sent is finished; the rest waits in the outbox for the next start
     db.exec('PRAGMA optimize')
     db.close()
+    lock.release()
     log.info('stopped')
     return 0
   },
