@@ -59,6 +59,18 @@ describe('forward-auth/ answers', () => {
     expect(((await res.json()) as { code: string }).code).toBe('token_not_valid')
   })
 
+  it('token mode: the opaque key passes as Token or Bearer', async () => {
+    const t = makeTestApp({ authType: 'token' })
+    await createUser(t)
+    const { key } = (await (await login(t)).json()) as { key: string }
+    for (const scheme of ['Token', 'Bearer']) {
+      const res = await t.req(FA, { headers: { authorization: `${scheme} ${key}` } })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('x-auth-username')).toBe('alice')
+    }
+    expect((await t.req(FA, { headers: { authorization: 'Token wrong' } })).status).toBe(401)
+  })
+
   it('an inactive user is refused', async () => {
     s.t.deps.db.query('UPDATE users SET is_active = 0 WHERE id = $id').run({ id: s.id })
     expect((await s.t.req(FA, { headers: bearer(s.access) })).status).toBe(401)

@@ -2,18 +2,17 @@
 // auth_request configuration word for word, in front of a small application that echoes what it was told.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Server, Subprocess } from 'bun'
-import { type RunningServer, startServer } from '../helpers/server.ts'
+import { freePort, type RunningServer, startServer } from '../helpers/server.ts'
 
 const NGINX = '/usr/sbin/nginx'
 const PASSWORD = 'Forward-the-Light-Brigade-1854'
 const README = join(import.meta.dir, '..', '..', 'README.md')
 
 /** The first ```nginx block of the README: the configuration an operator copies. */
-export async function readmeNginxSnippet(): Promise<string> {
+async function readmeNginxSnippet(): Promise<string> {
   const text = await Bun.file(README).text()
   const m = /```nginx\n([\s\S]*?)```/.exec(text)
   if (!m) throw new Error('README has no ```nginx block')
@@ -24,14 +23,6 @@ function replaceOnce(text: string, from: string, to: string): string {
   const n = text.split(from).length - 1
   if (n !== 1) throw new Error(`expected "${from}" once in the README's nginx snippet, found it ${n} times`)
   return text.replace(from, to)
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))
-  const port = (s.address() as { port: number }).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
 }
 
 let dir = ''

@@ -1,6 +1,7 @@
 // Starts `bun src/main.ts serve` as a real process on a free loopback port, for tests that need a server
 // another program (nginx, a second CLI process) talks to.
 import type { Subprocess } from 'bun'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
 
 const ROOT = join(import.meta.dir, '..', '..')
@@ -47,4 +48,13 @@ export async function startServer(dataDir: string, env: Record<string, string> =
       }
     }
   }
+}
+
+/** A loopback port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))
+  const port = (s.address() as { port: number }).port
+  await new Promise<void>((r) => s.close(() => r()))
+  return port
 }
