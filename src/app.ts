@@ -12,8 +12,10 @@ import { healthRoutes } from './http/health.ts'
 import { hostGuard } from './http/hosts.ts'
 import { rootRoute } from './http/root.ts'
 import type { Logger } from './http/logger.ts'
+import { httpMetrics } from './http/metrics.ts'
 import { routeMethods } from './http/routes.ts'
 import type { Clock } from './lib/clock.ts'
+import type { Metrics } from './ops/metrics.ts'
 import { uiPlugin } from './ui/plugin.tsx'
 
 /** Everything the app needs from outside; tests swap the clock, the database and the logger. */
@@ -22,6 +24,8 @@ export interface Deps {
   readonly db: Database
   readonly clock: Clock
   readonly log: Logger
+  /** Prometheus series, present with METRICS_ENABLED (see createMetrics); serves /metrics and times requests. */
+  readonly metrics?: Metrics
 }
 
 export function createApp(deps: Deps) {
@@ -32,8 +36,10 @@ export function createApp(deps: Deps) {
   // was routed as /api/auth/user/ (docs/upstream/elysia-path-slicing.md). authkit serves plain HTTP
   // (TLS ends at a proxy), so request.url always starts with "http://"; an https:// URL handed to
   // app.handle would not route.
+  const metrics = httpMetrics(deps) // null unless METRICS_ENABLED: then nothing is added to the request path
   const app = new Elysia({ name: 'authkit', handler: { standardHostname: false } })
     .headers(SECURITY_HEADERS)
+    .use(metrics?.hooks ?? new Elysia({ name: 'authkit-metrics-off' }))
     .use(hostGuard(deps.config))
     .use(
       httpConventions({
@@ -45,12 +51,14 @@ export function createApp(deps: Deps) {
     .use(corsPlugin(deps.config))
     .use(healthRoutes(deps))
     .use(rootRoute({ siteName: deps.config.siteName, version: pkg.version, debug: deps.config.debug }))
+    .use(metrics?.routes ?? new Elysia({ name: 'authkit-metrics-off' }))
     .use(authRoutes(deps))
     .use(docsPlugin(deps))
     .use(accountsRoutes(deps))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes
+  metrics?.instrument(app)
   return app
 }
 

@@ -19,6 +19,8 @@ Commands:
   outbox list      show the e-mail kept in the outbox [--json]
   users create     add a user: --username U --email E [--password P | --password-stdin] [--verified]
   keys rotate      make a new JWT signing key; tokens signed with the old one stay valid until they expire
+  backup FILE      write a consistent snapshot of the database while the server runs [--force]
+  restore FILE     replace the database with a backup (refused while a server runs on the data directory)
 
 Options for every command:
   --data DIR       data directory (DATA_DIR, default ./authkit-data)
@@ -92,10 +94,17 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     }
     const found = findCommand(words.length === 0 ? ['serve'] : words)
     if (!found) throw new UsageError(`unknown command "${words.join(' ')}"`)
-    const { command, stray } = found
+    const { command, stray: operands } = found
     const { flags } = parseArgs(flagArgs, { ...COMMON, ...command.flags })
+    const wanted = command.args ?? []
+    if (operands.length > wanted.length) {
+      throw new UsageError(wanted.length === 0 ? `unknown command "${words.join(' ')}"` : `unexpected argument "${operands[wanted.length]}"`)
+    }
+    if (operands.length < wanted.length) throw new UsageError(`${command.words.join(' ')} needs ${wanted.slice(operands.length).join(' ')}`)
+    const args = operands
+    const stray: string[] = []
     if (stray.length > 0) throw new UsageError(`unexpected argument "${stray[0]}"`)
-    return await command.run({ flags, io, settings: () => settingsFrom(flags, io) })
+    return await command.run({ flags, args, io, settings: () => settingsFrom(flags, io) })
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`authkit: ${e.message}\n\n${USAGE}\n`)

@@ -1,15 +1,19 @@
 // `authkit serve` (the default): open the data, start HTTP, stop gracefully on SIGTERM/SIGINT.
 import { createApp } from '../app.ts'
 import { crossOriginNote } from '../auth/cross-origin.ts'
+import { ensureDataDir } from '../config/data-dir.ts'
 import { settingWarnings } from '../config/warnings.ts'
+import { lockDataDir, lockPath } from '../db/lock.ts'
 import { consoleLogger } from '../http/logger.ts'
 import { jsonLogger } from '../http/request-log.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
 import { startMailDelivery } from '../mail/delivery.ts'
+import { createMetrics } from '../ops/metrics.ts'
+import { resolve } from 'node:path'
 import type { Command } from './commands.ts'
 import { openData } from './open.ts'
-import { listenFailure } from './startup-failures.ts'
+import { dataDirFailure, listenFailure } from './startup-failures.ts'
 
 function signalled(): Promise<string> {
   return new Promise((resolve) => {
@@ -24,11 +28,24 @@ export const serveCommand: Command = {
   async run({ io, settings }) {
     const loaded = settings()
     const log = loaded.config.logFormat === 'json' ? jsonLogger() : consoleLogger
+    // Held until the process ends: `authkit restore` refuses to swap the database under a running server.
+    let dataDir: string
+    try {
+      dataDir = ensureDataDir(loaded.config.dataDir)
+    } catch (e) {
+      throw dataDirFailure(e, resolve(loaded.config.dataDir))
+    }
+    const lock = lockDataDir(dataDir, 'shared')
+    if (!lock) {
+      io.stderr(`authkit: ${dataDir} is being restored (${lockPath(dataDir)} is held); start the server when the restore has finished\n`)
+      return 1
+    }
     const { config, db } = openData(loaded)
     for (const w of settingWarnings(config)) log.warn(w)
     const note = crossOriginNote(config)
     if (note) log.info(note)
-    const app = createApp({ config, db, clock: systemClock, log })
+    const metrics = config.metricsEnabled ? createMetrics(db) : undefined
+    const app = createApp({ config, db, clock: systemClock, log, metrics })
     let server: ReturnType<typeof serve>
     try {
       server = serve(app, {
@@ -42,6 +59,7 @@ export const serveCommand: Command = {
       })
     } catch (e) {
       db.close()
+      lock.release()
       throw listenFailure(e, config.host, config.port)
     }
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
@@ -56,6 +74,7 @@ export const serveCommand: Command = {
     await mail?.stop() // the message being sent is finished; the rest waits in the outbox for the next start
     db.exec('PRAGMA optimize')
     db.close()
+    lock.release()
     log.info('stopped')
     return 0
   },

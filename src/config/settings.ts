@@ -182,6 +182,16 @@ export const SETTINGS = {
   dataUploadMaxMemorySize: int(OP, 65536, 'Largest request body accepted, in bytes; larger bodies get 413.', 1024, 16 * 1024 * 1024),
   accessLog: bool(OP, true, 'Write one line per request (request id, client IP, user id, method, path, status, duration; never a query string, cookie or token) to standard output.'),
   logFormat: oneOf(OP, ['text', 'json'], 'text', 'Log lines as plain text, or one JSON object a line for log shippers.'),
+  apiDocs: bool(OP, true, 'Serve the API documentation (`/api/schema/`, `/api/docs/`, `/api/redoc/`); false answers them 404.'),
+  forwardAuthLoginUrl: url(OP, 'Where `forward-auth/` sends a browser (302, with `next=` the original URL when its origin is allowed) instead of answering 401.'),
+  metricsEnabled: bool(OP, false, 'Serve Prometheus metrics at `/metrics`.'),
+  metricsToken: optional(
+    str(OP, '', 'Bearer token `/metrics` requires (`Authorization: Bearer <token>`); unset, `/metrics` is open to whoever reaches it.', {
+      secret: true,
+      allowed: 'a string of at least 16 characters',
+      pattern: /^.{16,}$/s,
+    })(),
+  ),
 
   authType: oneOf(AUTH, ['jwt', 'token'], 'jwt', 'Access credentials: JWT access/refresh pairs or opaque tokens.'),
   useAuthCookie: bool(AUTH, true, 'Also set the tokens as HttpOnly cookies at login (with CSRF protection).'),

@@ -85,15 +85,20 @@ function requestSource(request: Request, config: ServerConfig): RequestSource {
   }
 }
 
-/** Throws 403 csrf_failed when a cookie-authenticated request fails the CSRF rules of API.md §4. */
-export function enforceCsrf(request: Request, config: ServerConfig, sessionId: string): void {
+/**
+ * Throws 403 csrf_failed when a cookie-authenticated request fails the CSRF rules of API.md §4.
+ * `proxied` is for forward auth: the method and origin of the request a proxy asks about.
+ */
+export function enforceCsrf(request: Request, config: ServerConfig, sessionId: string, proxied?: { method: string; origins: readonly string[] }): void {
+  const method = proxied?.method ?? request.method
   // Before the work below (every cookie decoded again, the request URL parsed): a cookie-authenticated
   // GET paid ~12 µs here for an answer csrfFailure gives from the method alone.
-  if (CSRF_SAFE_METHODS.has(request.method)) return
+  if (CSRF_SAFE_METHODS.has(method)) return
   const cookies = parseCookies(request.headers.get('cookie'))
   const reason = csrfFailure({
     ...requestSource(request, config),
-    method: request.method,
+    ...(proxied ? { allowedOrigins: proxied.origins } : {}),
+    method,
     cookieToken: cookies.get(CSRF_COOKIE),
     headerToken: request.headers.get(CSRF_HEADER) ?? undefined,
     sessionId,
@@ -140,11 +145,16 @@ export interface RequestAuth extends Authenticated {
 }
 
 /** Authenticates a request or throws (401/403). Route modules with special needs (logout) call it directly. */
-export async function authenticateRequest(request: Request, config: ServerConfig, services: AuthServices): Promise<RequestAuth> {
+export async function authenticateRequest(
+  request: Request,
+  config: ServerConfig,
+  services: AuthServices,
+  proxied?: Parameters<typeof enforceCsrf>[3],
+): Promise<RequestAuth> {
   const credential = readCredential(request, config)
   if (!credential) throw withMissingCookieHint(notAuthenticated(), request, config)
   const { user, session } = await services.authenticator.authenticate(credential)
-  if (credential.via === 'cookie') enforceCsrf(request, config, session.id)
+  if (credential.via === 'cookie') enforceCsrf(request, config, session.id, proxied)
   noteUser(request, user.id)
   return { user, session, authVia: credential.via }
 }
