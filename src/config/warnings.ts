@@ -1,5 +1,6 @@
 // Start-up warnings for settings that work but that browsers or deployments will trip over.
 import { allowedHosts } from './allowed-hosts.ts'
+import { isCrossSite } from '../lib/sites.ts'
 import type { Config } from './settings.ts'
 
 export function settingWarnings(c: Config): string[] {
@@ -10,8 +11,10 @@ export function settingWarnings(c: Config): string[] {
     out.push('AUTH_COOKIE_PARTITIONED=true needs AUTH_COOKIE_SAMESITE=None to have any effect')
   if (c.authCookiePartitioned && !c.authCookieSecure)
     out.push('AUTH_COOKIE_PARTITIONED=true without AUTH_COOKIE_SECURE=true: browsers reject partitioned cookies that are not Secure')
-  if (c.corsAllowedOrigins.length > 0 && c.useAuthCookie && c.authCookieSamesite !== 'None')
-    out.push(`CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=${c.authCookieSamesite}: cross-site frontends will not receive the auth cookies`)
+  // Same-site frontends (app.example.com for auth.example.com) get Lax cookies; only other sites need None.
+  const otherSites = c.corsAllowedOrigins.filter((o) => c.publicUrl === null || isCrossSite(o, c.publicUrl))
+  if (otherSites.length > 0 && c.useAuthCookie && c.authCookieSamesite !== 'None')
+    out.push(`CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=${c.authCookieSamesite}: cross-site frontends (${otherSites.join(', ')}) will not receive the auth cookies`)
   if (!c.publicUrl && !c.debug)
     out.push(
       `PUBLIC_URL is not set: e-mailed links are built from the request's Host, and only Hosts in ALLOWED_HOSTS (${allowedHosts(c).join(', ')}) are answered; set PUBLIC_URL`,

@@ -67,6 +67,8 @@ export interface Database extends Db {
    * the server's group commit does the rest). Each caller gets its own result or error.
    */
   groupCommit<A extends unknown[], R>(work: (tx: Db, ...args: A) => Promise<R>): (...args: A) => Promise<R>
+  /** Bytes the data takes (SQLite: the main file, pages in use and free, without the WAL; PostgreSQL: the database). */
+  sizeBytes(): Promise<number>
   /** A trivial round trip, for health checks. */
   ping(): Promise<void>
   /** Finishes pending work and closes; `optimize` (SQLite) lets it refresh planner statistics first. */

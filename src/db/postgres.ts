@@ -111,6 +111,12 @@ class PgDatabase extends PgDb implements Database {
     return (...args: A) => this.transaction((tx) => work(tx, ...args))
   }
 
+  async sizeBytes(): Promise<number> {
+    await this.ready
+    const [row] = (await this.sql.unsafe('SELECT pg_database_size(current_database())::float8 AS n')) as { n: number }[]
+    return row?.n ?? 0
+  }
+
   async ping(): Promise<void> {
     await this.ready
     await this.sql.unsafe('SELECT 1')

@@ -155,6 +155,11 @@ class SqliteDatabase extends SqliteDb implements Database {
     return groupCommit(this.engineState, work)
   }
 
+  async sizeBytes(): Promise<number> {
+    await this.engineState.idle()
+    return (this.engineState.conn.query('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').get() as { n: number }).n
+  }
+
   async ping(): Promise<void> {
     await this.engineState.idle()
     this.engineState.conn.query('SELECT 1').get()

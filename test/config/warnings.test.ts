@@ -16,7 +16,11 @@ describe('start-up warnings', () => {
   })
 
   it('warn when cross-site frontends cannot receive the cookies', () => {
-    expect(settingWarnings(cfg({ corsAllowedOrigins: ['https://app.example.com'] })).join('\n')).toContain('CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=Lax')
+    expect(settingWarnings(cfg({ corsAllowedOrigins: ['https://app.example.org'] })).join('\n')).toContain('CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=Lax')
+  })
+
+  it('do not warn about Lax cookies for a frontend on the same site', () => {
+    expect(settingWarnings(cfg({ corsAllowedOrigins: ['https://app.example.com'] }))).toEqual([])
   })
 
   it('warn that links follow a forgeable Host header without PUBLIC_URL in production', () => {
