@@ -41,7 +41,7 @@ export const serveCommand: Command = {
       return 1
     }
     const { config, db } = await openData(loaded)
-    for (const w of settingWarnings(config)) log.warn(w)
+    for (const w of settingWarnings(loaded.config)) log.warn(w) // as configured: SECRET_KEY before one is generated
     const note = crossOriginNote(config)
     if (note) log.info(note)
     const metrics = config.metricsEnabled ? createMetrics(db) : undefined
