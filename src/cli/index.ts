@@ -97,13 +97,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     const { command, stray: operands } = found
     const { flags } = parseArgs(flagArgs, { ...COMMON, ...command.flags })
     const wanted = command.args ?? []
-    if (operands.length > wanted.length) {
-      throw new UsageError(wanted.length === 0 ? `unknown command "${words.join(' ')}"` : `unexpected argument "${operands[wanted.length]}"`)
-    }
+    if (operands.length > wanted.length) throw new UsageError(`unexpected argument "${operands[wanted.length]}"`)
     if (operands.length < wanted.length) throw new UsageError(`${command.words.join(' ')} needs ${wanted.slice(operands.length).join(' ')}`)
     const args = operands
-    const stray: string[] = []
-    if (stray.length > 0) throw new UsageError(`unexpected argument "${stray[0]}"`)
     return await command.run({ flags, args, io, settings: () => settingsFrom(flags, io) })
   } catch (e) {
     if (e instanceof UsageError) {
