@@ -77,6 +77,16 @@ export interface Database extends Db {
   readonly location: string
 }
 
+/** `factory(db)` from `cache`, built on first use: the body of every engine's Db.use. */
+export function built<T>(cache: Map<unknown, unknown>, factory: (db: Db) => T, db: Db): T {
+  let v = cache.get(factory) as T | undefined
+  if (v === undefined) {
+    v = factory(db)
+    cache.set(factory, v)
+  }
+  return v
+}
+
 /** The database was written by a newer authkit; we refuse to touch it. */
 export class NewerDatabaseError extends Error {
   constructor(where: string, found: number, known: number) {

@@ -4,7 +4,7 @@ import { SQL, type SavepointSQL, type TransactionSQL } from 'bun'
 import type { Clock } from '../lib/clock.ts'
 import { systemClock } from '../lib/clock.ts'
 import { maskUrlPassword } from '../lib/url.ts'
-import { type Database, type Db, NewerDatabaseError, type Params, type Statement } from './engine.ts'
+import { type Database, type Db, NewerDatabaseError, type Params, type Statement, built } from './engine.ts'
 import { MIGRATIONS, type Migration } from './migrations/index.ts'
 
 /** `pg_advisory_lock` key of migrations: 'authkit' in ASCII. Instances starting together migrate once. */
@@ -85,12 +85,7 @@ class PgDb implements Db {
   }
 
   use<T>(factory: (db: Db) => T): T {
-    let v = this.uses.get(factory) as T | undefined
-    if (v === undefined) {
-      v = factory(this)
-      this.uses.set(factory, v)
-    }
-    return v
+    return built(this.uses, factory, this)
   }
 }
 
