@@ -2,7 +2,7 @@
 // Names follow DRF Auth Kit / simplejwt / allauth / Django; in code they are camelCase
 // (`ACCESS_TOKEN_LIFETIME` is `accessTokenLifetime`). The README's reference is generated from this table.
 import { listItems } from './lists.ts'
-import { type ProviderSpec, parseProviders } from './social-providers.ts'
+import { type ProviderSpec, parseProviders, showProviders } from './social-providers.ts'
 import { DEFAULT_RATE_LIMITS, RATE_LIMITS_ALLOWED, RATE_LIMITS_DOC, parseRateLimitsSetting } from './rate-limits.ts'
 
 /** One setting: how to read a raw value (a string from env/flags, or a TOML value) and what it means. */
@@ -15,6 +15,8 @@ export interface Setting<T> {
   readonly secret?: boolean
   /** Returns the parsed value, or throws a string explaining what is wrong. */
   parse(raw: unknown): T
+  /** How `authkit config` prints the value (TOML), when a secret is only part of it. */
+  show?(value: T): string
 }
 
 type Group = Setting<unknown>['group']
@@ -257,6 +259,7 @@ export const SETTINGS = {
     allowed: 'an array of provider tables',
     secret: true,
     parse: parseProviders,
+    show: showProviders,
   } satisfies Setting<ProviderSpec[]>,
   socialLoginAutoConnectByEmail: bool(SOC, false, 'Social login links an existing account with the same e-mail address, only when the provider says the address is verified.'),
   socialHideAuthErrorDetails: bool(SOC, true, "Social login errors say only what failed, not the provider's own error."),

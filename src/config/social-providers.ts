@@ -130,3 +130,16 @@ export function parseProviders(raw: unknown): ProviderSpec[] {
   }
   return specs
 }
+
+/** The providers as TOML inline tables for `authkit config`, client secrets masked. */
+export function showProviders(specs: readonly ProviderSpec[]): string {
+  const table = (p: ProviderSpec) =>
+    [
+      `slug = ${JSON.stringify(p.slug)}`,
+      `kind = ${JSON.stringify(p.kind)}`,
+      `client_id = ${JSON.stringify(p.clientId)}`,
+      `client_secret = ${p.clientSecret ? '"********"' : '""'}`,
+      ...(p.issuer ? [`issuer = ${JSON.stringify(p.issuer)}`] : []),
+    ].join(', ')
+  return `[${specs.map((p) => `{ ${table(p)} }`).join(', ')}]`
+}

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CliIO } from '../../src/cli/commands.ts'
 import { runCli } from '../../src/cli/index.ts'
-import { loadConfig } from '../../src/config/load.ts'
+import { describeConfig, loadConfig } from '../../src/config/load.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
 const tempDir = tempDirs('authkit-social-settings-')
@@ -78,6 +78,16 @@ scopes = ["openid", "email"]
       expect(lines[0]).not.toContain('very-secret-value')
     })
   }
+
+  it('authkit config shows the providers with their client secrets masked', () => {
+    const env = { AUTHKIT_SOCIAL_PROVIDERS: JSON.stringify([{ slug: 'gitlab', kind: 'gitlab', client_id: 'the-id', client_secret: 'the-secret' }]) }
+    const shown = describeConfig(loadConfig({ cwd: tempDir(), env }))
+    const line = shown.split('\n').find((l) => l.startsWith('SOCIAL_PROVIDERS'))!
+    expect(line).toContain('slug = "gitlab"')
+    expect(line).toContain('client_id = "the-id"')
+    expect(line).toContain('client_secret = "********"')
+    expect(shown).not.toContain('the-secret')
+  })
 
   it('two entries with one slug, or JSON that is not an array, are refused too', () => {
     const twice = JSON.stringify([
