@@ -63,6 +63,17 @@ export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeo
       sameSite: 'lax',
     })
   const meta = (request: Request) => ({ userAgent: request.headers.get('user-agent') ?? '', ip: throttle.ipOf(request) })
+  /** authkit_logins_total counts social sign-ins with password logins: a refused one as `failed`. */
+  const counted = async <T,>(signingIn: Promise<T>): Promise<T> => {
+    try {
+      const done = await signingIn
+      deps.metrics?.login('ok')
+      return done
+    } catch (e) {
+      if (e instanceof FieldErrors) deps.metrics?.login('failed')
+      throw e
+    }
+  }
   const exchangeInput = (request: Request, slug: string, body: z.infer<typeof CodeBody>) => ({
     code: body.code,
     codeVerifier: body.code_verifier || undefined,
@@ -79,7 +90,7 @@ export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeo
         `/${slug}`,
         async ({ body, request, set }) => {
           if (body.redirect_uri && !URL.canParse(body.redirect_uri)) throw FieldErrors.of('redirect_uri', 'Enter a valid URL.')
-          const user = await social.login(slug, exchangeInput(request, slug, body))
+          const user = await counted(social.login(slug, exchangeInput(request, slug, body)))
           return signIn({ issuer: s.issuer, config, clock }, user, meta(request), set)
         },
         {
@@ -158,14 +169,14 @@ export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeo
           const cookies: string[] = [clear]
           set.headers['cache-control'] = 'no-store'
           try {
-            const result = await social.finish(slug, {
+            const result = await counted(social.finish(slug, {
               state: query.state,
               cookieState,
               code: query.code,
               iss: query.iss,
               error: query.error,
               redirectUri: callbackUrl(request, slug),
-            })
+            }))
             // The stored `next` was checked when the flow began; checked again in case the settings changed.
             const own = ownOrigin(request, config)
             const next = safeNext(result.next, own, config) ?? `${own}/`

@@ -171,6 +171,15 @@ describe('POST social/{slug}/ (code exchange)', () => {
     expect(ok.status).toBe(200)
   })
 
+  it('authkit_logins_total counts social sign-ins: ok, and failed when refused', async () => {
+    const t = appWith({ metricsEnabled: true })
+    expect((await t.req('/api/auth/social/idp/', { method: 'POST', json: await codeFor('counted') })).status).toBe(200)
+    expect((await t.req('/api/auth/social/idp/', { method: 'POST', json: { ...(await codeFor('counted')), code_verifier: 'z'.repeat(43) } })).status).toBe(400)
+    const text = await (await t.req('/metrics')).text()
+    expect(text).toContain('authkit_logins_total{outcome="ok"} 1')
+    expect(text).toContain('authkit_logins_total{outcome="failed"} 1')
+  })
+
   it('missing code: {"code":["This field is required."]}; an unknown provider: 404', async () => {
     const t = appWith()
     const res = await t.req('/api/auth/social/idp/', { method: 'POST', json: {} })
