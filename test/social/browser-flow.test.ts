@@ -73,7 +73,7 @@ describe('the browser flow', () => {
     expect((await me.json()).email).toBe('browser-user@example.com')
   })
 
-  it('a wrong state is refused: another flow\'s cookie, no cookie, or a state not sent by us; nothing changes', async () => {
+  it("a wrong state is refused: another flow's cookie, no cookie, or a state not sent by us; nothing changes", async () => {
     const t = appWith()
     const mine = await throughProvider(t, 'wrong-state')
     const other = await authorize(t)
