@@ -17,7 +17,7 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
   const resets = createPasswordResetsRepo(db)
   const outbox = createOutboxRepo(db)
 
-  function mailFor(username: string, email: string, change: boolean, key: string, requestUrl: string) {
+  function mailFor(username: string, email: string, change: boolean, key: string, requestUrl: string, lang?: string) {
     const mail = verifyEmailMail({
       siteName: config.siteName,
       username,
@@ -25,6 +25,7 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
       link: verifyEmailLink(config, requestUrl, key),
       expiresInSeconds: config.emailConfirmationExpire,
       change,
+      lang,
     })
     return { to: email, ...mail, kind: change ? ('verify_email_change' as const) : ('verify_email' as const) }
   }
@@ -33,17 +34,18 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
     /**
      * Issues a key for `email` and queues the e-mail carrying its link. Call inside the transaction of the
      * change that causes it (registration, resend, e-mail change), then ring notifyOutbox after commit.
+     * `lang` is the language of the request that causes it (API.md §14).
      */
-    queue(user: UserRow, email: string, requestUrl: string): void {
+    queue(user: UserRow, email: string, requestUrl: string, lang?: string): void {
       const key = randomToken(32)
       const now = clock.now()
       keys.add({ userId: user.id, email, keyHash: sha256(key), now, expiresAt: now + config.emailConfirmationExpire * 1000 })
-      outbox.add(mailFor(user.username, email, email !== user.email, key, requestUrl), now)
+      outbox.add(mailFor(user.username, email, email !== user.email, key, requestUrl, lang), now)
     },
 
     /** The work of `queue` for an address with no account, rolled back: a resend answers in the same time either way. */
-    decoy(email: string, requestUrl: string): void {
-      rolledBack(db, () => outbox.add(mailFor(email.split('@')[0]!, email, false, randomToken(32), requestUrl), clock.now()))
+    decoy(email: string, requestUrl: string, lang?: string): void {
+      rolledBack(db, () => outbox.add(mailFor(email.split('@')[0]!, email, false, randomToken(32), requestUrl, lang), clock.now()))
     },
 
     /** Uses a key: the address it proves becomes the account's verified address. Anything wrong is 404. */

@@ -53,7 +53,7 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
      * Mails a reset link when `email` belongs to an active account. With PASSWORD_RESET_PREVENT_ENUMERATION
      * (the default) the caller answers the same either way.
      */
-    request(email: string, requestUrl: string): void {
+    request(email: string, requestUrl: string, lang?: string): void {
       const user = users.byEmail(email)
       const known = user !== null && user.is_active === 1
       if (!known && !config.passwordResetPreventEnumeration) {
@@ -67,6 +67,7 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
           username,
           link: passwordResetLink(config, requestUrl, uidOf(userId), token),
           expiresInSeconds: config.passwordResetTimeout,
+          lang,
         }),
         kind: 'password_reset' as const,
       })

@@ -22,7 +22,7 @@ export function createProfile({ config, db, clock }: AccountsDeps, verification:
   const resets = createPasswordResetsRepo(db)
 
   /** Applies an e-mail change inside the caller's transaction; true when a verification e-mail was queued. */
-  function changeEmail(user: UserRow, email: string, requestUrl: string, now: number): boolean {
+  function changeEmail(user: UserRow, email: string, requestUrl: string, now: number, lang?: string): boolean {
     if (email === user.email) {
       // Back to the current address: a pending change is called off.
       if (user.pending_email !== null) {
@@ -39,13 +39,13 @@ export function createProfile({ config, db, clock }: AccountsDeps, verification:
     if (email === user.pending_email) return false // already waiting for that key; resend-email mails a new one
     if (user.pending_email !== null) keys.retireForUser(user.id, now, user.pending_email)
     users.setPendingEmail(user.id, email)
-    verification.queue(users.byId(user.id)!, email, requestUrl)
+    verification.queue(users.byId(user.id)!, email, requestUrl, lang)
     return true
   }
 
   return {
     /** Updates the fields present in `input` (PUT passes a username, PATCH any subset). */
-    update(user: UserRow, input: ProfileInput, requestUrl: string): UserRow {
+    update(user: UserRow, input: ProfileInput, requestUrl: string, lang?: string): UserRow {
       const errors = uniquenessErrors(users, { username: input.username, email: input.email }, user.id)
       if (Object.keys(errors).length > 0) throw new FieldErrors(errors)
       let queued = false
@@ -60,7 +60,7 @@ export function createProfile({ config, db, clock }: AccountsDeps, verification:
               firstName: input.first_name ?? current.first_name,
               lastName: input.last_name ?? current.last_name,
             })
-            if (input.email !== undefined) queued = changeEmail(current, input.email, requestUrl, now)
+            if (input.email !== undefined) queued = changeEmail(current, input.email, requestUrl, now, lang)
             return users.byId(user.id)!
           })
           .immediate()

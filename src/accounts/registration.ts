@@ -23,7 +23,7 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
 
   return {
     /** Creates the account (unverified) and queues its verification e-mail unless verification is `none`. */
-    async register(input: RegistrationInput, requestUrl: string): Promise<{ detail: string; user: UserRow }> {
+    async register(input: RegistrationInput, requestUrl: string, lang?: string): Promise<{ detail: string; user: UserRow }> {
       // Field checks first, all fields at once (DRF's order); the object-level mismatch only after them.
       const errors = uniquenessErrors(users, { username: input.username, email: input.email })
       const problems = passwordProblems(input.password1, input)
@@ -46,7 +46,7 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
               now: clock.now(),
             })
             const created = users.byId(id)!
-            if (mode !== 'none') verification.queue(created, created.email, requestUrl)
+            if (mode !== 'none') verification.queue(created, created.email, requestUrl, lang)
             return created
           })
           .immediate()
@@ -61,25 +61,25 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
      * Mails a fresh key when `email` is an unverified account's address or a pending new address.
      * Answers nothing either way, so the caller's response cannot tell who has an account.
      */
-    resend(email: string, requestUrl: string): void {
+    resend(email: string, requestUrl: string, lang?: string): void {
       const queued = db
         .transaction(() => {
           let n = 0
           const owner = users.byEmail(email)
           if (owner && owner.is_active === 1 && owner.email_verified === 0) {
-            verification.queue(owner, owner.email, requestUrl)
+            verification.queue(owner, owner.email, requestUrl, lang)
             n++
           }
           for (const u of users.byPendingEmail(email)) {
             if (u.is_active !== 1 || (owner && owner.id !== u.id)) continue // taken meanwhile: no point
-            verification.queue(u, email, requestUrl)
+            verification.queue(u, email, requestUrl, lang)
             n++
           }
           return n
         })
         .immediate()
       if (queued > 0) notifyOutbox(db)
-      else verification.decoy(email, requestUrl)
+      else verification.decoy(email, requestUrl, lang)
     },
   }
 }
