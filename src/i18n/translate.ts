@@ -66,3 +66,24 @@ export function duration(lang: Lang | string, seconds: number): string {
   }
   return new Intl.NumberFormat(lang, { style: 'unit', unit: 'second', unitDisplay: 'long' }).format(seconds)
 }
+
+// The testing UI's views are plain functions rendered synchronously, many levels deep; rather than pass a
+// language through each of them, the route renders inside `renderIn` and a view asks `ui(...)`.
+let renderLang: string = 'en'
+
+/** Runs the synchronous `render` with `lang` as the language `ui` answers in. */
+export function renderIn<T>(lang: string, render: () => T): T {
+  const outer = renderLang
+  renderLang = lang
+  try {
+    return render()
+  } finally {
+    renderLang = outer
+  }
+}
+
+/** The language `renderIn` set ('en' outside it). */
+export const renderingLang = (): string => renderLang
+
+/** A UI text in the language being rendered. */
+export const ui = (english: string, vars?: Vars): string => t(renderLang, english, vars)

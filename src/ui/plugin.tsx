@@ -4,6 +4,8 @@
 import { type AnyElysia, Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
 import { routeMethods } from '../http/routes.ts'
+import { requestLang } from '../i18n/negotiate.ts'
+import { renderIn } from '../i18n/translate.ts'
 import { notFound } from '../lib/errors.ts'
 import { createOutboxRepo, outboxMessage } from '../mail/outbox.repo.ts'
 import { BrowsablePage } from '../../views/ui/browsable.tsx'
@@ -67,17 +69,22 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     })
     .get(
       '/',
-      async ({ request }) =>
-        htmlResponse(
-          <UiPage
-            siteName={config.siteName}
-            assets={assetUrls}
-            status={await status(request)}
-            loginMethods={loginMethods}
-            oldPasswordField={config.oldPasswordFieldEnabled}
-            mails={mails()}
-          />,
-        ),
+      async ({ request }) => {
+        const props = { status: await status(request), mails: mails() }
+        // Labels in the browser's language (Accept-Language); the page renders synchronously inside renderIn.
+        return htmlResponse(
+          renderIn(requestLang(request, config.languageCode), () => (
+            <UiPage
+              siteName={config.siteName}
+              assets={assetUrls}
+              status={props.status}
+              loginMethods={loginMethods}
+              oldPasswordField={config.oldPasswordFieldEnabled}
+              mails={props.mails}
+            />
+          )),
+        )
+      },
       hidden,
     )
     .get('/status/', async ({ request }) => htmlResponse(<Status {...await status(request)} />), hidden)
