@@ -1,7 +1,7 @@
 // The accounts feature as one object: registration, e-mail verification, profile and password flows,
 // built from plain dependencies so tests can hand in their own clock and database.
 import type { Config } from '../config/settings.ts'
-import type { Database } from '../db/open.ts'
+import type { Database } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { createEmailVerification } from './email-verification.ts'
 import { createPasswordChange } from './password-change.ts'

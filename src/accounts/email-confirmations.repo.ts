@@ -1,5 +1,5 @@
 // SQL for e-mail verification keys: one row per e-mailed key, holding only the key's SHA-256.
-import type { Database } from '../db/open.ts'
+import { type Db, sql } from '../db/engine.ts'
 
 export interface EmailConfirmationRow {
   id: number
@@ -11,42 +11,39 @@ export interface EmailConfirmationRow {
   used_at: number | null
 }
 
-export function createEmailConfirmationsRepo(db: Database) {
-  const insert = db.query<{ id: number }, Record<string, string | number>>(
-    `INSERT INTO email_confirmations (user_id, email, key_hash, created_at, expires_at)
-     VALUES ($userId, $email, $keyHash, $now, $expiresAt) RETURNING id`,
-  )
-  // A lookup by the digest of a 256-bit random key: timing reveals nothing an attacker can use.
-  const usable = db.query<EmailConfirmationRow, { keyHash: string; now: number }>(
-    'SELECT * FROM email_confirmations WHERE key_hash = $keyHash AND used_at IS NULL AND expires_at > $now',
-  )
-  const use = db.query<never, { id: number; now: number }>(
-    'UPDATE email_confirmations SET used_at = $now WHERE id = $id AND used_at IS NULL',
-  )
-  const retireForUser = db.query<never, { userId: number; now: number }>(
-    'UPDATE email_confirmations SET used_at = $now WHERE user_id = $userId AND used_at IS NULL',
-  )
-  const retireForAddress = db.query<never, { userId: number; email: string; now: number }>(
-    'UPDATE email_confirmations SET used_at = $now WHERE user_id = $userId AND email = $email AND used_at IS NULL',
-  )
-  const sweep = db.query<never, { userId: number; now: number }>(
-    'DELETE FROM email_confirmations WHERE user_id = $userId AND (used_at IS NOT NULL OR expires_at <= $now)',
-  )
+const insert = sql<{ id: number }, { userId: number; email: string; keyHash: string; now: number; expiresAt: number }>(
+  `INSERT INTO email_confirmations (user_id, email, key_hash, created_at, expires_at)
+   VALUES ($userId, $email, $keyHash, $now, $expiresAt) RETURNING id`,
+)
+// A lookup by the digest of a 256-bit random key: timing reveals nothing an attacker can use.
+const usable = sql<EmailConfirmationRow, { keyHash: string; now: number }>(
+  'SELECT * FROM email_confirmations WHERE key_hash = $keyHash AND used_at IS NULL AND expires_at > $now',
+)
+const use = sql<never, { id: number; now: number }>('UPDATE email_confirmations SET used_at = $now WHERE id = $id AND used_at IS NULL')
+const retireForUser = sql<never, { userId: number; now: number }>(
+  'UPDATE email_confirmations SET used_at = $now WHERE user_id = $userId AND used_at IS NULL',
+)
+const retireForAddress = sql<never, { userId: number; email: string; now: number }>(
+  'UPDATE email_confirmations SET used_at = $now WHERE user_id = $userId AND email = $email AND used_at IS NULL',
+)
+const sweep = sql<never, { userId: number; now: number }>(
+  'DELETE FROM email_confirmations WHERE user_id = $userId AND (used_at IS NOT NULL OR expires_at <= $now)',
+)
+
+export function createEmailConfirmationsRepo(db: Db) {
   return {
     /** Stores a new key's digest; old dead keys of the user are swept away first. */
-    add(k: { userId: number; email: string; keyHash: string; now: number; expiresAt: number }): number {
-      sweep.run({ userId: k.userId, now: k.now })
-      return insert.get({ userId: k.userId, email: k.email, keyHash: k.keyHash, now: k.now, expiresAt: k.expiresAt })!.id
+    async add(k: { userId: number; email: string; keyHash: string; now: number; expiresAt: number }): Promise<number> {
+      await db.run(sweep, { userId: k.userId, now: k.now })
+      return (await db.get(insert, k))!.id
     },
     /** The unused, unexpired key with this digest, if any. */
-    usable: (keyHash: string, now: number) => usable.get({ keyHash, now }),
+    usable: (keyHash: string, now: number) => db.get(usable, { keyHash, now }),
     /** Marks a key used; false when it already was (a concurrent use won). */
-    use: (id: number, now: number) => use.run({ id, now }).changes === 1,
+    use: async (id: number, now: number) => (await db.run(use, { id, now })) === 1,
     /** Retires the user's outstanding keys: all of them, or only those for `email`. */
-    retireForUser(userId: number, now: number, email?: string): void {
-      if (email === undefined) retireForUser.run({ userId, now })
-      else retireForAddress.run({ userId, email, now })
-    },
+    retireForUser: (userId: number, now: number, email?: string) =>
+      email === undefined ? db.run(retireForUser, { userId, now }) : db.run(retireForAddress, { userId, email, now }),
   }
 }
 

@@ -1,5 +1,6 @@
 // Username and e-mail rules shared by registration, profile updates and `authkit users create`:
 // the allowed characters, and uniqueness regardless of letter case (reported with DRF Auth Kit's messages).
+import { isUniqueViolation } from '../db/engine.ts'
 import { FieldErrors } from '../lib/errors.ts'
 import type { UsersRepo } from './users.repo.ts'
 
@@ -16,14 +17,14 @@ export const USERNAME_TAKEN = 'A user with that username already exists.'
 export const EMAIL_TAKEN = 'A user is already registered with this e-mail address.'
 
 /** Field errors for a username or e-mail already used by another account (`selfId` is the account itself). */
-export function uniquenessErrors(users: UsersRepo, v: { username?: string; email?: string }, selfId?: number): Record<string, string[]> {
+export async function uniquenessErrors(users: UsersRepo, v: { username?: string; email?: string }, selfId?: number): Promise<Record<string, string[]>> {
   const errors: Record<string, string[]> = {}
   if (v.username !== undefined) {
-    const other = users.byUsername(v.username)
+    const other = await users.byUsername(v.username)
     if (other && other.id !== selfId) errors.username = [USERNAME_TAKEN]
   }
   if (v.email !== undefined) {
-    const other = users.byEmail(v.email)
+    const other = await users.byEmail(v.email)
     if (other && other.id !== selfId) errors.email = [EMAIL_TAKEN]
   }
   return errors
@@ -34,9 +35,7 @@ export function uniquenessErrors(users: UsersRepo, v: { username?: string; email
  * the row and this turns that refusal into the same field error the check gives. Other errors pass through.
  */
 export function asUniquenessError(e: unknown): unknown {
-  const err = e as { code?: string; message?: string }
-  if (err?.code !== 'SQLITE_CONSTRAINT_UNIQUE') return e
-  if (err.message?.includes('users.username')) return FieldErrors.of('username', USERNAME_TAKEN)
-  if (err.message?.includes('users.email')) return FieldErrors.of('email', EMAIL_TAKEN)
+  if (isUniqueViolation(e, 'users', 'username')) return FieldErrors.of('username', USERNAME_TAKEN)
+  if (isUniqueViolation(e, 'users', 'email')) return FieldErrors.of('email', EMAIL_TAKEN)
   return e
 }

@@ -44,10 +44,10 @@ export const pagesRoutes = (accounts: Accounts, siteName: string, languageCode?:
     )
     .post(
       PAGE_PATHS.verifyEmail,
-      ({ body, request }) => {
+      async ({ body, request }) => {
         const lang = requestLang(request, languageCode)
         try {
-          accounts.verification.verify(field(body, 'key'))
+          await accounts.verification.verify(field(body, 'key'))
           return page(VerifyEmailDonePage({ siteName, lang }), lang)
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) return page(VerifyEmailFailedPage({ siteName, lang }), lang, 404)
@@ -58,11 +58,11 @@ export const pagesRoutes = (accounts: Accounts, siteName: string, languageCode?:
     )
     .get(
       PAGE_PATHS.resetPassword,
-      ({ query, request }) => {
+      async ({ query, request }) => {
         const lang = requestLang(request, languageCode)
         const uid = typeof query.uid === 'string' ? query.uid : ''
         const token = typeof query.token === 'string' ? query.token : ''
-        if (!accounts.passwordReset.check(uid, token)) return page(ResetPasswordFailedPage({ siteName, lang }), lang, 400)
+        if (!(await accounts.passwordReset.check(uid, token))) return page(ResetPasswordFailedPage({ siteName, lang }), lang, 400)
         return page(ResetPasswordPage({ siteName, uid, token, lang }), lang)
       },
       noDocs,

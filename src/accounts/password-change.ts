@@ -15,9 +15,6 @@ export interface PasswordChangeInput {
 }
 
 export function createPasswordChange({ config, db, clock }: AccountsDeps) {
-  const users = createUsersRepo(db)
-  const resets = createPasswordResetsRepo(db)
-
   return {
     async change(user: UserRow, sessionId: string, input: PasswordChangeInput): Promise<void> {
       if (config.oldPasswordFieldEnabled) {
@@ -27,12 +24,12 @@ export function createPasswordChange({ config, db, clock }: AccountsDeps) {
       assertNewPassword(input.new_password1, input.new_password2, user)
 
       const passwordHash = await hashPassword(input.new_password1, hashParams(config))
-      db.transaction(() => {
+      await db.transaction(async (tx) => {
         const now = clock.now()
-        users.setPassword(user.id, passwordHash)
-        resets.retireForUser(user.id, now) // a reset link mailed earlier must not undo this change
-        revokeUserSessions(db, user.id, { except: sessionId, now, reason: 'password_change' })
-      }).immediate()
+        await tx.use(createUsersRepo).setPassword(user.id, passwordHash)
+        await tx.use(createPasswordResetsRepo).retireForUser(user.id, now) // a reset link mailed earlier must not undo this change
+        await revokeUserSessions(tx, user.id, { except: sessionId, now, reason: 'password_change' })
+      })
     },
   }
 }

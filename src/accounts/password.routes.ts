@@ -15,7 +15,7 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
     .post(
       '/password/change',
       async ({ body, request, user, session }) => {
-        throttle.take('change_password', { ip: throttle.ipOf(request), user: user.id })
+        await throttle.take('change_password', { ip: throttle.ipOf(request), user: user.id })
         await accounts.passwordChange.change(user, session.id, body)
         return { detail: 'New password has been saved.' }
       },
@@ -37,12 +37,12 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
     )
     .post(
       '/password/reset',
-      ({ body, request }) => {
-        throttle.take('reset_password', { ip: throttle.ipOf(request) })
+      async ({ body, request }) => {
+        await throttle.take('reset_password', { ip: throttle.ipOf(request) })
         // Past the per-address limit: the same answer and no mail (a 429 would tell who has an account),
         // unless PASSWORD_RESET_PREVENT_ENUMERATION is off and it could tell anyway.
-        const byAddress = throttle.count('reset_password', { key: body.email })
-        if (byAddress.allowed) accounts.passwordReset.request(body.email, request.url, requestLang(request, deps.config.languageCode))
+        const byAddress = await throttle.count('reset_password', { key: body.email })
+        if (byAddress.allowed) await accounts.passwordReset.request(body.email, request.url, requestLang(request, deps.config.languageCode))
         else if (!deps.config.passwordResetPreventEnumeration) throw throttled(byAddress.retryAfter)
         return { detail: 'Password reset e-mail has been sent.' }
       },
@@ -65,7 +65,7 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
     .post(
       '/password/reset/confirm',
       async ({ body, request }) => {
-        throttle.take('reset_password_from_key', { ip: throttle.ipOf(request) })
+        await throttle.take('reset_password_from_key', { ip: throttle.ipOf(request) })
         await accounts.passwordReset.confirm(body)
         return { detail: 'Password has been reset with the new password.' }
       },

@@ -15,7 +15,7 @@ export const registrationRoutes = (config: ServerConfig, accounts: Accounts, thr
     .post(
       '/registration',
       async ({ body, request, status }) => {
-        throttle.take('signup', { ip: throttle.ipOf(request), key: body.email })
+        await throttle.take('signup', { ip: throttle.ipOf(request), key: body.email })
         const { detail, user } = await accounts.registration.register(body, request.url, requestLang(request, config.languageCode))
         return status(201, { detail, user: publicUser(user) })
       },
@@ -40,8 +40,8 @@ export const registrationRoutes = (config: ServerConfig, accounts: Accounts, thr
     )
     .post(
       '/registration/verify-email',
-      ({ body }) => {
-        accounts.verification.verify(body.key)
+      async ({ body }) => {
+        await accounts.verification.verify(body.key)
         return { detail: 'ok' }
       },
       {
@@ -60,10 +60,10 @@ export const registrationRoutes = (config: ServerConfig, accounts: Accounts, thr
     )
     .post(
       '/registration/resend-email',
-      ({ body, request }) => {
-        throttle.take('confirm_email', { ip: throttle.ipOf(request) })
+      async ({ body, request }) => {
+        await throttle.take('confirm_email', { ip: throttle.ipOf(request) })
         // Past the per-address limit: the same answer, no mail (a 429 would tell who has an account).
-        if (throttle.count('confirm_email', { key: body.email }).allowed) accounts.registration.resend(body.email, request.url, requestLang(request, config.languageCode))
+        if ((await throttle.count('confirm_email', { key: body.email })).allowed) await accounts.registration.resend(body.email, request.url, requestLang(request, config.languageCode))
         return { detail: 'ok' }
       },
       {

@@ -25,7 +25,7 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
     /** Creates the account (unverified) and queues its verification e-mail unless verification is `none`. */
     async register(input: RegistrationInput, requestUrl: string, lang?: string): Promise<{ detail: string; user: UserRow }> {
       // Field checks first, all fields at once (DRF's order); the object-level mismatch only after them.
-      const errors = uniquenessErrors(users, { username: input.username, email: input.email })
+      const errors = await uniquenessErrors(users, { username: input.username, email: input.email })
       const problems = passwordProblems(input.password1, input)
       if (problems.length > 0) errors.password1 = problems
       if (Object.keys(errors).length > 0) throw new FieldErrors(errors)
@@ -35,21 +35,20 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
       const mode = config.accountEmailVerification
       let user: UserRow
       try {
-        user = db
-          .transaction(() => {
-            const id = users.insert({
-              username: input.username,
-              email: input.email,
-              passwordHash,
-              firstName: input.first_name,
-              lastName: input.last_name,
-              now: clock.now(),
-            })
-            const created = users.byId(id)!
-            if (mode !== 'none') verification.queue(created, created.email, requestUrl, lang)
-            return created
+        user = await db.transaction(async (tx) => {
+          const users = tx.use(createUsersRepo)
+          const id = await users.insert({
+            username: input.username,
+            email: input.email,
+            passwordHash,
+            firstName: input.first_name,
+            lastName: input.last_name,
+            now: clock.now(),
           })
-          .immediate()
+          const created = (await users.byId(id))!
+          if (mode !== 'none') await verification.queue(tx, created, created.email, requestUrl, lang)
+          return created
+        })
       } catch (e) {
         throw asUniquenessError(e)
       }
@@ -61,25 +60,24 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
      * Mails a fresh key when `email` is an unverified account's address or a pending new address.
      * Answers nothing either way, so the caller's response cannot tell who has an account.
      */
-    resend(email: string, requestUrl: string, lang?: string): void {
-      const queued = db
-        .transaction(() => {
-          let n = 0
-          const owner = users.byEmail(email)
-          if (owner && owner.is_active === 1 && owner.email_verified === 0) {
-            verification.queue(owner, owner.email, requestUrl, lang)
-            n++
-          }
-          for (const u of users.byPendingEmail(email)) {
-            if (u.is_active !== 1 || (owner && owner.id !== u.id)) continue // taken meanwhile: no point
-            verification.queue(u, email, requestUrl, lang)
-            n++
-          }
-          return n
-        })
-        .immediate()
+    async resend(email: string, requestUrl: string, lang?: string): Promise<void> {
+      const queued = await db.transaction(async (tx) => {
+        const users = tx.use(createUsersRepo)
+        let n = 0
+        const owner = await users.byEmail(email)
+        if (owner && owner.is_active === 1 && owner.email_verified === 0) {
+          await verification.queue(tx, owner, owner.email, requestUrl, lang)
+          n++
+        }
+        for (const u of await users.byPendingEmail(email)) {
+          if (u.is_active !== 1 || (owner && owner.id !== u.id)) continue // taken meanwhile: no point
+          await verification.queue(tx, u, email, requestUrl, lang)
+          n++
+        }
+        return n
+      })
       if (queued > 0) notifyOutbox(db)
-      else verification.decoy(email, requestUrl, lang)
+      else await verification.decoy(email, requestUrl, lang)
     },
   }
 }

@@ -27,7 +27,7 @@ export const userRoutes = (deps: Deps, accounts: Accounts) =>
         responses: { 200: UserSchema },
       }),
     })
-    .put('/user', ({ user, body, request }) => publicUser(accounts.profile.update(user, body, request.url, requestLang(request, deps.config.languageCode))), {
+    .put('/user', async ({ user, body, request }) => publicUser(await accounts.profile.update(user, body, request.url, requestLang(request, deps.config.languageCode))), {
       auth: true,
       body: UserUpdateBody,
       ...op({
@@ -39,7 +39,7 @@ export const userRoutes = (deps: Deps, accounts: Accounts) =>
         responses: { 200: UserSchema },
       }),
     })
-    .patch('/user', ({ user, body, request }) => publicUser(accounts.profile.update(user, body, request.url, requestLang(request, deps.config.languageCode))), {
+    .patch('/user', async ({ user, body, request }) => publicUser(await accounts.profile.update(user, body, request.url, requestLang(request, deps.config.languageCode))), {
       auth: true,
       body: UserPatchBody,
       ...op({

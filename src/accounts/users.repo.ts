@@ -1,5 +1,5 @@
 // SQL for the users table. Usernames and e-mails are unique regardless of case; e-mails are stored lower-cased.
-import type { Database } from '../db/open.ts'
+import { type Db, sql } from '../db/engine.ts'
 
 export interface UserRow {
   id: number
@@ -26,41 +26,50 @@ export interface NewUser {
   now: number
 }
 
-export function createUsersRepo(db: Database) {
-  const byId = db.query<UserRow, { id: number }>('SELECT * FROM users WHERE id = $id')
-  const byUsername = db.query<UserRow, { username: string }>('SELECT * FROM users WHERE username = $username')
-  const byEmail = db.query<UserRow, { email: string }>('SELECT * FROM users WHERE email = $email')
-  const insert = db.query<{ id: number }, Record<string, string | number>>(
-    `INSERT INTO users (username, email, password_hash, first_name, last_name, email_verified, date_joined)
-     VALUES ($username, $email, $passwordHash, $firstName, $lastName, $emailVerified, $now) RETURNING id`,
-  )
-  const byPendingEmail = db.query<UserRow, { email: string }>('SELECT * FROM users WHERE pending_email = $email')
-  const setPassword = db.query<never, { id: number; hash: string }>('UPDATE users SET password_hash = $hash WHERE id = $id')
-  const setProfile = db.query<never, { id: number; username: string; firstName: string; lastName: string }>(
-    'UPDATE users SET username = $username, first_name = $firstName, last_name = $lastName WHERE id = $id',
-  )
-  const setEmail = db.query<never, { id: number; email: string; verified: number }>(
-    'UPDATE users SET email = $email, email_verified = $verified, pending_email = NULL WHERE id = $id',
-  )
-  const markEmailVerified = db.query<never, { id: number }>('UPDATE users SET email_verified = 1 WHERE id = $id')
-  const setPendingEmail = db.query<never, { id: number; email: string | null }>(
-    'UPDATE users SET pending_email = $email WHERE id = $id',
-  )
+const byId = sql<UserRow, { id: number }>('SELECT * FROM users WHERE id = $id')
+const byUsername = sql<UserRow, { username: string }>('SELECT * FROM users WHERE username = $username')
+const byEmail = sql<UserRow, { email: string }>('SELECT * FROM users WHERE email = $email')
+const insert = sql<{ id: number }, Record<string, string | number>>(
+  `INSERT INTO users (username, email, password_hash, first_name, last_name, email_verified, date_joined)
+   VALUES ($username, $email, $passwordHash, $firstName, $lastName, $emailVerified, $now) RETURNING id`,
+)
+const byPendingEmail = sql<UserRow, { email: string }>('SELECT * FROM users WHERE pending_email = $email')
+const setPassword = sql<never, { id: number; hash: string }>('UPDATE users SET password_hash = $hash WHERE id = $id')
+const setProfile = sql<never, { id: number; username: string; firstName: string; lastName: string }>(
+  'UPDATE users SET username = $username, first_name = $firstName, last_name = $lastName WHERE id = $id',
+)
+const setEmail = sql<never, { id: number; email: string; verified: number }>(
+  'UPDATE users SET email = $email, email_verified = $verified, pending_email = NULL WHERE id = $id',
+)
+const markEmailVerified = sql<never, { id: number }>('UPDATE users SET email_verified = 1 WHERE id = $id')
+const setPendingEmail = sql<never, { id: number; email: string | null }>('UPDATE users SET pending_email = $email WHERE id = $id')
+const setActive = sql<never, { id: number; active: number }>('UPDATE users SET is_active = $active WHERE id = $id')
+const touchLastLogin = sql<never, { id: number; now: number }>('UPDATE users SET last_login = $now WHERE id = $id')
+// Conditional on the old hash, so a password change that raced the login is never overwritten.
+const upgradeHash = sql<never, { id: number; from: string; to: string }>(
+  'UPDATE users SET password_hash = $to WHERE id = $id AND password_hash = $from',
+)
+
+/** The users table, on `db` (the database or a transaction). */
+export function createUsersRepo(db: Db) {
   return {
-    byId: (id: number) => byId.get({ id }),
+    byId: (id: number) => db.get(byId, { id }),
     /** Users waiting to switch to `email` (several may have asked; the first to verify gets it). */
-    byPendingEmail: (email: string) => byPendingEmail.all({ email: email.toLowerCase() }),
-    setPassword: (id: number, hash: string) => void setPassword.run({ id, hash }),
-    setProfile: (id: number, p: { username: string; firstName: string; lastName: string }) => void setProfile.run({ id, ...p }),
+    byPendingEmail: (email: string) => db.all(byPendingEmail, { email: email.toLowerCase() }),
+    setPassword: (id: number, hash: string) => db.run(setPassword, { id, hash }),
+    setProfile: (id: number, p: { username: string; firstName: string; lastName: string }) => db.run(setProfile, { id, ...p }),
     /** Sets the account's address (clearing any pending one) and whether it is verified. */
-    setEmail: (id: number, email: string, verified: boolean) =>
-      void setEmail.run({ id, email: email.toLowerCase(), verified: verified ? 1 : 0 }),
-    markEmailVerified: (id: number) => void markEmailVerified.run({ id }),
-    setPendingEmail: (id: number, email: string | null) => void setPendingEmail.run({ id, email: email?.toLowerCase() ?? null }),
-    byUsername: (username: string) => byUsername.get({ username }),
-    byEmail: (email: string) => byEmail.get({ email: email.toLowerCase() }),
-    insert(u: NewUser): number {
-      return insert.get({
+    setEmail: (id: number, email: string, verified: boolean) => db.run(setEmail, { id, email: email.toLowerCase(), verified: verified ? 1 : 0 }),
+    markEmailVerified: (id: number) => db.run(markEmailVerified, { id }),
+    setPendingEmail: (id: number, email: string | null) => db.run(setPendingEmail, { id, email: email?.toLowerCase() ?? null }),
+    setActive: (id: number, active: boolean) => db.run(setActive, { id, active: active ? 1 : 0 }),
+    byUsername: (username: string) => db.get(byUsername, { username }),
+    byEmail: (email: string) => db.get(byEmail, { email: email.toLowerCase() }),
+    touchLastLogin: (id: number, now: number) => db.run(touchLastLogin, { id, now }),
+    /** Replaces the hash only if it is still `from`; true when it did. */
+    upgradePasswordHash: async (id: number, from: string, to: string) => (await db.run(upgradeHash, { id, from, to })) > 0,
+    async insert(u: NewUser): Promise<number> {
+      const row = await db.get(insert, {
         username: u.username,
         email: u.email.toLowerCase(),
         passwordHash: u.passwordHash,
@@ -68,7 +77,8 @@ export function createUsersRepo(db: Database) {
         lastName: u.lastName ?? '',
         emailVerified: u.emailVerified ? 1 : 0,
         now: u.now,
-      })!.id
+      })
+      return row!.id
     },
   }
 }

@@ -1,11 +1,11 @@
 // Turns a presented credential (access JWT or token-mode key) into the user and live session behind it.
 // Per request: one signature check (cached key) and one indexed lookup; nothing about revocation is cached.
 import type { UserRow } from '../accounts/users.repo.ts'
-import type { Database } from '../db/open.ts'
+import type { Db } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { sha256 } from '../lib/crypto.ts'
-import { tokenNotValid } from './errors.ts'
-import { type Jwt, TokenRejected } from './jwt.ts'
+import { tokenNotValid, verifiedOr401 } from './errors.ts'
+import type { Jwt } from './jwt.ts'
 import { createSessionsRepo, type LiveSession } from './sessions.repo.ts'
 
 export type AuthVia = 'header' | 'cookie'
@@ -23,13 +23,13 @@ export interface Authenticated {
 /** last_used_at is written at most this often per session: a read-mostly hot path, still useful to humans. */
 const TOUCH_EVERY_MS = 60_000
 
-export function createAuthenticator(deps: { db: Database; clock: Clock; jwt: Jwt; authType: 'jwt' | 'token' }) {
+export function createAuthenticator(deps: { db: Db; clock: Clock; jwt: Jwt; authType: 'jwt' | 'token' }) {
   const { clock, jwt, authType } = deps
   const sessions = createSessionsRepo(deps.db)
 
   const accept = (live: LiveSession | null, now: number): Authenticated => {
     if (!live) throw tokenNotValid(authType === 'token' ? 'Invalid token.' : undefined)
-    if (now - live.session.last_used_at > TOUCH_EVERY_MS) sessions.touch(live.session.id, now)
+    if (now - live.session.last_used_at > TOUCH_EVERY_MS) void sessions.touch(live.session.id, now)
     return { user: live.user, session: { id: live.session.id } }
   }
 
@@ -39,19 +39,11 @@ export function createAuthenticator(deps: { db: Database; clock: Clock; jwt: Jwt
       if (authType === 'token') {
         // Opaque keys are looked up by their SHA-256: the database never holds a usable key.
         const now = clock.now()
-        return accept(sessions.liveByKeyHash(sha256(credential.token), now), now)
+        return accept(await sessions.liveByKeyHash(sha256(credential.token), now), now)
       }
-      let claims
-      try {
-        claims = await jwt.verify(credential.token, 'access')
-      } catch (e) {
-        if (e instanceof TokenRejected) throw tokenNotValid()
-        throw e
-      }
+      const claims = await verifiedOr401(jwt.verify(credential.token, 'access'), { withReason: false })
       const now = clock.now()
-      const live = sessions.liveById(claims.sid, now)
-      if (live && String(live.user.id) !== claims.sub) throw tokenNotValid()
-      return accept(live, now)
+      return accept(await sessions.liveFor(claims.sid, claims.sub, now), now)
     },
   }
 }

@@ -7,7 +7,6 @@ import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/open.ts'
 import { randomToken } from '../lib/crypto.ts'
 import { FieldErrors } from '../lib/errors.ts'
-import { createLoginRepo } from './login.repo.ts'
 
 export const INVALID_CREDENTIALS = 'Unable to log in with provided credentials.'
 export const EMAIL_NOT_VERIFIED = 'E-mail is not verified.'
@@ -25,7 +24,6 @@ const looksLikeEmail = (s: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s)
 export function createCredentialChecker(deps: { db: Database; config: CredentialConfig }) {
   const { config } = deps
   const users = createUsersRepo(deps.db)
-  const login = createLoginRepo(deps.db)
   const params = hashParams(config)
   const byEmail = config.accountLoginMethods.includes('email')
   const byUsername = config.accountLoginMethods.includes('username')
@@ -33,12 +31,12 @@ export function createCredentialChecker(deps: { db: Database; config: Credential
   let dummyHash: Promise<string> | null = null
   const dummy = () => (dummyHash ??= hashPassword(randomToken(24), params))
 
-  function find(input: LoginInput): UserRow | null {
+  async function find(input: LoginInput): Promise<UserRow | null> {
     if (byEmail && input.email) return users.byEmail(input.email)
     const name = input.username
     if (!name) return null
     // A `username` that is an e-mail address is looked up as one (then as a username, which may contain @).
-    if (byEmail && looksLikeEmail(name)) return users.byEmail(name) ?? (byUsername ? users.byUsername(name) : null)
+    if (byEmail && looksLikeEmail(name)) return (await users.byEmail(name)) ?? (byUsername ? users.byUsername(name) : null)
     return byUsername ? users.byUsername(name) : null
   }
 
@@ -48,16 +46,17 @@ export function createCredentialChecker(deps: { db: Database; config: Credential
 
     /**
      * The user these credentials belong to; throws FieldErrors with the contract's messages otherwise.
-     * `user` is find(input), when the caller has looked it up already.
+     * `found` is find(input), when the caller has looked it up already.
      */
-    async check(input: LoginInput, user: UserRow | null = find(input)): Promise<UserRow> {
+    async check(input: LoginInput, found?: UserRow | null): Promise<UserRow> {
+      const user = found === undefined ? await find(input) : found
       const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummy()))
       if (!user || !ok || user.is_active !== 1) throw FieldErrors.nonField(INVALID_CREDENTIALS)
       // Only said to someone who knows the password, so it reveals nothing to a guesser.
       if (config.accountEmailVerification === 'mandatory' && user.email_verified !== 1) throw FieldErrors.nonField(EMAIL_NOT_VERIFIED)
       if (needsRehash(user.password_hash, params)) {
         const upgraded = await hashPassword(input.password, params)
-        login.upgradePasswordHash(user.id, user.password_hash, upgraded)
+        await users.upgradePasswordHash(user.id, user.password_hash, upgraded)
       }
       return user
     },

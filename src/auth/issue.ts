@@ -1,12 +1,12 @@
 // What a successful login hands out: a new server-side session and, per AUTH_TYPE, an access/refresh
 // JWT pair or an opaque key (only its SHA-256 is stored).
 import type { Config } from '../config/settings.ts'
-import type { Database } from '../db/open.ts'
+import type { Database } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { randomToken, sha256 } from '../lib/crypto.ts'
 import type { Jwt, TokenInput } from './jwt.ts'
-import { createLoginRepo } from './login.repo.ts'
-import { createRefreshRepo } from './refresh.repo.ts'
+import { createUsersRepo } from '../accounts/users.repo.ts'
+import { createRefreshRepo, type NewRefreshToken } from './refresh.repo.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
 import { createSession, newSessionId, type SessionMeta } from './sessions.ts'
 
@@ -35,9 +35,6 @@ const KEEP_ENDED_SESSIONS_MS = 30 * 86_400_000
 
 export function createIssuer(deps: { db: Database; config: IssueConfig; clock: Clock; jwt: Jwt }) {
   const { db, config, clock, jwt } = deps
-  const sessions = createSessionsRepo(db)
-  const refreshTokens = createRefreshRepo(db)
-  const logins = createLoginRepo(db)
 
   const accessInput = (userId: number, sessionId: string, now: number): TokenInput => ({
     userId,
@@ -68,27 +65,27 @@ export function createIssuer(deps: { db: Database; config: IssueConfig; clock: C
     async login(userId: number, meta: SessionMeta): Promise<Issued> {
       const now = clock.now()
       const sessionId = newSessionId()
-      const record = (expiresAt: number, keyHash: string | null, after?: () => void) =>
-        db.transaction(() => {
-          sessions.prune(userId, now - KEEP_ENDED_SESSIONS_MS)
-          createSession(db, userId, meta, { id: sessionId, now, expiresAt, keyHash })
-          after?.()
-          logins.touchLastLogin(userId, now)
-        })()
+      const record = (expiresAt: number, keyHash: string | null, refresh?: NewRefreshToken) =>
+        db.transaction(async (tx) => {
+          await tx.use(createSessionsRepo).prune(userId, now - KEEP_ENDED_SESSIONS_MS)
+          await createSession(tx, userId, meta, { id: sessionId, now, expiresAt, keyHash })
+          if (refresh) await tx.use(createRefreshRepo).insert(refresh)
+          await tx.use(createUsersRepo).touchLastLogin(userId, now)
+        })
 
       if (config.authType === 'token') {
         const key = randomToken(32)
         const expiresAt = now + config.authTokenCookieExpireTime * 1000
-        record(expiresAt, sha256(key))
+        await record(expiresAt, sha256(key))
         return { kind: 'token', sessionId, key, expiresAt }
       }
 
-      // Sign first (async), then write everything in one synchronous transaction.
+      // Sign first (async), then write everything in one transaction.
       const jti = refreshJti(now)
       const refreshExpiresAt = now + config.refreshTokenLifetime * 1000
       const issued = await pair(userId, sessionId, now, { jti, issuedAt: now, expiresAt: refreshExpiresAt })
       const tokenHash = sha256(issued.refresh)
-      record(refreshExpiresAt, null, () => refreshTokens.insert({ jti, sessionId, issuedAt: now, expiresAt: refreshExpiresAt, tokenHash }))
+      await record(refreshExpiresAt, null, { jti, sessionId, issuedAt: now, expiresAt: refreshExpiresAt, tokenHash })
       return { kind: 'jwt', sessionId, ...issued }
     },
   }

@@ -39,7 +39,7 @@ export async function verifyCompactJws(
   token: string,
   alg: string,
   keyFor: (header: JwsHeader) => SignatureCheck | null | Promise<SignatureCheck | null>,
-  recorded?: (token: string, payload: Record<string, unknown>) => boolean,
+  recorded?: (token: string, payload: Record<string, unknown>) => boolean | Promise<boolean>,
 ): Promise<{ header: JwsHeader; payload: Record<string, unknown> } | null> {
   const parts = token.split('.')
   if (parts.length !== 3) return null
@@ -54,7 +54,7 @@ export async function verifyCompactJws(
   if (signature.toString('base64url') !== s) return null
   const payload = jsonObject(p)
   if (!payload) return null
-  if (recorded?.(token, payload)) return { header, payload }
+  if (await recorded?.(token, payload)) return { header, payload }
   let valid: boolean
   try {
     valid = await check(Buffer.from(`${h}.${p}`, 'latin1'), signature)

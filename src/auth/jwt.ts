@@ -115,7 +115,7 @@ export function createJwt(deps: { keys: KeyStore; config: JwtConfig; clock: Cloc
      * Verifies signature (pinned algorithm), typ, token type, expiry and iss/aud; throws TokenRejected.
      * `recorded`: see verifyCompactJws (a token we stored a digest of is not signature-checked again).
      */
-    async verify(token: string, type: TokenType, recorded?: (token: string, payload: Record<string, unknown>) => boolean): Promise<TokenClaims> {
+    async verify(token: string, type: TokenType, recorded?: (token: string, payload: Record<string, unknown>) => boolean | Promise<boolean>): Promise<TokenClaims> {
       const known = type === 'access' ? remembered(token) : undefined
       if (known) {
         if (known.exp * 1000 <= clock.now()) throw new TokenRejected('expired')

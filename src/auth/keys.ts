@@ -2,7 +2,7 @@
 // from SECRET_KEY (HS256); rotation adds a key and keeps the old one verifying until its tokens expire.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import * as jose from 'jose'
-import type { Database } from '../db/open.ts'
+import type { Database } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { JwsHeader, SignatureCheck } from './jws.ts'
 import { createSigningKeysRepo, type SigningKeyRow } from './signing-keys.repo.ts'
@@ -79,10 +79,10 @@ async function publicVerifierFor(alg: AsymmetricAlgorithm, jwk: jose.JWK): Promi
 /** How long a retired key keeps verifying (and stays published): the longest life of a token it signed. */
 export const retention = (c: KeyConfig) => Math.max(c.accessTokenLifetime, c.refreshTokenLifetime) * 1000
 
-/** How long a signing key read from the database is used before checking whether another process rotated it. */
+/** How long a signing key read from the database is used before checking whether another process or instance rotated it. */
 const RECHECK_MS = 1000
 
-/** Rotations made through each connection: its own writes do not change its PRAGMA data_version. */
+/** Rotations made through each database handle: seen by its key stores at once, not a second later. */
 const rotations = new WeakMap<Database, number>()
 
 /** Makes a new key pair for `alg`, stores it as the current signing key and retires the previous ones. */
@@ -95,12 +95,12 @@ export async function rotateSigningKey(deps: KeyDeps, alg: AsymmetricAlgorithm =
   const privateJwk = await jose.exportJWK(privateKey)
   const kid = await jose.calculateJwkThumbprint(publicJwk)
   const now = deps.clock.now()
-  const repo = createSigningKeysRepo(deps.db)
-  deps.db.transaction(() => {
-    repo.insert({ kid, alg, publicJwk: JSON.stringify(publicJwk), privateJwk: JSON.stringify(privateJwk), now })
-    repo.retireOthers(alg, kid, now)
-    repo.pruneRetired(now - retention(deps.config))
-  })()
+  await deps.db.transaction(async (tx) => {
+    const repo = createSigningKeysRepo(tx)
+    await repo.insert({ kid, alg, publicJwk: JSON.stringify(publicJwk), privateJwk: JSON.stringify(privateJwk), now })
+    await repo.retireOthers(alg, kid, now)
+    await repo.pruneRetired(now - retention(deps.config))
+  })
   rotations.set(deps.db, (rotations.get(deps.db) ?? 0) + 1)
   return kid
 }
@@ -120,18 +120,16 @@ export function createKeyStore(deps: KeyDeps) {
   const hmacVerifier = hmacVerifierFor(hmacKey)
   const imported = new Map<string, { row: SigningKeyRow; verify: SignatureCheck; signing?: SigningKey }>()
   let generating: Promise<string> | null = null
-  // The current key changes only by a rotation: through this connection (counted in `rotations`, seen at
-  // once) or by another process (`authkit keys rotate`), whose commit changes this connection's
-  // data_version. Asking SQLite for data_version is a read transaction of its own (~10-20 µs on a busy
-  // server, with its file-lock system calls), so it is asked at most once a second: another process's
-  // rotation is used within a second, and tokens signed meanwhile by the retired key stay valid (it keeps
-  // verifying for its retention).
-  const dataVersion = deps.db.query<{ data_version: number }, []>('PRAGMA data_version')
-  let current: { version: number; rotations: number; checkedAt: number; signing: SigningKey } | null = null
-  const stillCurrent = (c: NonNullable<typeof current>, now: number): boolean => {
+  // The current key changes only by a rotation: through this handle (counted in `rotations`, seen at
+  // once) or by another process or instance (`authkit keys rotate`), seen by reading the current key's
+  // row again, at most once a second (one indexed read, the same on both engines): such a rotation is
+  // used within a second, and tokens signed meanwhile by the retired key stay valid (it keeps verifying
+  // for its retention).
+  let current: { rotations: number; checkedAt: number; signing: SigningKey } | null = null
+  const stillCurrent = async (c: NonNullable<typeof current>, now: number): Promise<boolean> => {
     if (c.rotations !== (rotations.get(deps.db) ?? 0)) return false
     if (now >= c.checkedAt && now - c.checkedAt < RECHECK_MS) return true
-    if (dataVersion.get()?.data_version !== c.version) return false
+    if ((await repo.current(alg))?.kid !== c.signing.kid) return false
     c.checkedAt = now
     return true
   }
@@ -155,16 +153,16 @@ export function createKeyStore(deps: KeyDeps) {
     async signingKey(): Promise<SigningKey> {
       if (alg === 'HS256') return { alg, kid: undefined, key: hmacKey, sign: signHmac }
       const now = clock.now()
-      if (current && stillCurrent(current, now)) return current.signing
-      // Read before the key row: a rotation committed after this is seen at the next check.
-      const seen = { version: dataVersion.get()?.data_version ?? 0, rotations: rotations.get(deps.db) ?? 0 }
-      let row = repo.current(alg)
+      if (current && (await stillCurrent(current, now))) return current.signing
+      // Read before the key row: a rotation through this handle after this is seen at the next call.
+      const seen = { rotations: rotations.get(deps.db) ?? 0 }
+      let row = await repo.current(alg)
       if (!row) {
         generating ??= rotateSigningKey(deps, alg).finally(() => {
           generating = null
         })
         await generating
-        row = repo.current(alg)
+        row = await repo.current(alg)
         if (!row) throw new Error('no signing key after generating one')
       }
       const entry = await load(row)
@@ -184,16 +182,16 @@ export function createKeyStore(deps: KeyDeps) {
       if (header.alg !== alg) return null
       if (alg === 'HS256') return hmacVerifier
       if (typeof header.kid !== 'string' || !header.kid) return null
-      const row = imported.get(header.kid)?.row ?? repo.byKid(header.kid)
+      const row = imported.get(header.kid)?.row ?? (await repo.byKid(header.kid))
       if (!row || row.alg !== alg) return null
       if (row.retired_at !== null && row.retired_at + retention(config) < clock.now()) return null
       return (await load(row)).verify
     },
 
     /** The JWKS document: public keys of the configured algorithm still able to have live tokens. */
-    jwks(): { keys: jose.JWK[] } {
+    async jwks(): Promise<{ keys: jose.JWK[] }> {
       if (alg === 'HS256') return { keys: [] }
-      const rows = repo.published(alg, clock.now() - retention(config))
+      const rows = await repo.published(alg, clock.now() - retention(config))
       return {
         keys: rows.map((r) => ({ ...(JSON.parse(r.public_jwk) as jose.JWK), kid: r.kid, alg: r.alg, use: 'sig' })),
       }

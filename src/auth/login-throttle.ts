@@ -21,16 +21,16 @@ const isBadCredentials = (e: unknown) => e instanceof FieldErrors && e.fields.no
  * client's: logging into one's own account must not reset the guesses made at others).
  */
 export async function throttledLogin<T>(throttle: Throttle, who: { ip: string; key: string }, check: () => Promise<T>): Promise<T> {
-  throttle.take('login', who)
-  const failure = throttle.take('login_failed', who)
+  await throttle.take('login', who)
+  const failure = await throttle.take('login_failed', who)
   try {
     const user = await check()
-    throttle.clear(failure, ['key'])
-    throttle.refund(failure, ['ip'])
+    await throttle.clear(failure, ['key'])
+    await throttle.refund(failure, ['ip'])
     return user
   } catch (e) {
     // Right password but, e.g., an unverified e-mail: not a failed guess.
-    if (!isBadCredentials(e)) throttle.refund(failure, ['ip', 'key'])
+    if (!isBadCredentials(e)) await throttle.refund(failure, ['ip', 'key'])
     throw e
   }
 }

@@ -1,5 +1,5 @@
 // SQL for refresh_tokens: one row per refresh token issued, for rotation and reuse detection.
-import type { Database } from '../db/open.ts'
+import { type Db, sql } from '../db/engine.ts'
 
 export interface RefreshRow {
   jti: string
@@ -12,7 +12,7 @@ export interface RefreshRow {
   token_hash: string | null
 }
 
-/** A type, not an interface: bun:sqlite's bindings need an object type with an implicit index signature. */
+/** A type, not an interface: statement parameters need an object type with an implicit index signature. */
 export type NewRefreshToken = {
   jti: string
   sessionId: string
@@ -21,25 +21,26 @@ export type NewRefreshToken = {
   tokenHash: string
 }
 
-export function createRefreshRepo(db: Database) {
-  const insert = db.query<never, NewRefreshToken>(
-    `INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at, token_hash)
-     VALUES ($jti, $sessionId, $issuedAt, $expiresAt, $tokenHash)`,
-  )
-  const byJti = db.query<RefreshRow, { jti: string }>('SELECT * FROM refresh_tokens WHERE jti = $jti')
-  const markRotated = db.query<never, { jti: string; now: number; next: string }>(
-    'UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $next WHERE jti = $jti AND rotated_at IS NULL',
-  )
-  const pruneExpired = db.query<never, { sessionId: string; now: number }>(
-    'DELETE FROM refresh_tokens WHERE session_id = $sessionId AND expires_at < $now',
-  )
+const insert = sql<never, NewRefreshToken>(
+  `INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at, token_hash)
+   VALUES ($jti, $sessionId, $issuedAt, $expiresAt, $tokenHash)`,
+)
+const byJti = sql<RefreshRow, { jti: string }>('SELECT * FROM refresh_tokens WHERE jti = $jti')
+const markRotated = sql<never, { jti: string; now: number; next: string }>(
+  'UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $next WHERE jti = $jti AND rotated_at IS NULL',
+)
+const pruneExpired = sql<never, { sessionId: string; now: number }>(
+  'DELETE FROM refresh_tokens WHERE session_id = $sessionId AND expires_at < $now',
+)
+
+export function createRefreshRepo(db: Db) {
   return {
-    insert: (r: NewRefreshToken) => void insert.run(r),
-    byJti: (jti: string) => byJti.get({ jti }),
+    insert: (r: NewRefreshToken) => db.run(insert, r),
+    byJti: (jti: string) => db.get(byJti, { jti }),
     /** True when this call rotated it (false: someone else already did). */
-    markRotated: (jti: string, now: number, next: string) => markRotated.run({ jti, now, next }).changes > 0,
+    markRotated: async (jti: string, now: number, next: string) => (await db.run(markRotated, { jti, now, next })) > 0,
     /** Expired rows can no longer be replayed (their signature check fails first), so they can go. */
-    pruneExpired: (sessionId: string, now: number) => void pruneExpired.run({ sessionId, now }),
+    pruneExpired: (sessionId: string, now: number) => db.run(pruneExpired, { sessionId, now }),
   }
 }
 

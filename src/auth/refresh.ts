@@ -3,15 +3,14 @@
 // tabs refreshing at once) gets the current pair of its chain; after that it is treated as stolen and
 // the whole session is revoked, which kills every access and refresh token of that login.
 import type { Config } from '../config/settings.ts'
-import type { Database } from '../db/open.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Database, Db } from '../db/engine.ts'
+import type { Logger } from '../lib/logger.ts'
 import type { Metrics } from '../ops/metrics.ts'
 import type { Clock } from '../lib/clock.ts'
-import { groupCommit } from '../db/group-commit.ts'
 import { safeEqual, sha256 } from '../lib/crypto.ts'
-import { tokenNotValid } from './errors.ts'
+import { tokenNotValid, verifiedOr401 } from './errors.ts'
 import { type Issuer, type JwtPair, refreshJti } from './issue.ts'
-import { type Jwt, type TokenClaims, TokenRejected } from './jwt.ts'
+import type { Jwt, TokenClaims } from './jwt.ts'
 import { createRefreshRepo, type RefreshRow } from './refresh.repo.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
 
@@ -49,44 +48,50 @@ export function createRefresher(deps: {
   const tokens = createRefreshRepo(db)
 
   /** Whether `token` is byte for byte the refresh token recorded for its jti (then we signed it). */
-  const recorded = (token: string, payload: Record<string, unknown>): boolean => {
+  const recorded = async (token: string, payload: Record<string, unknown>): Promise<boolean> => {
     if (typeof payload.jti !== 'string') return false
-    const hash = tokens.byJti(payload.jti)?.token_hash
+    const hash = (await tokens.byJti(payload.jti))?.token_hash
     return hash != null && safeEqual(hash, sha256(token))
   }
 
   /** Whether this refresh token's session is live and the token is its current one (no side effects). */
-  function isCurrent(claims: TokenClaims, now: number): boolean {
-    const row = tokens.byJti(claims.jti)
+  async function isCurrent(claims: TokenClaims, now: number): Promise<boolean> {
+    const row = await tokens.byJti(claims.jti)
     if (!row || row.session_id !== claims.sid || row.rotated_at !== null) return false
-    const live = sessions.liveById(row.session_id, now)
-    return live !== null && String(live.user.id) === claims.sub
+    return (await sessions.liveFor(row.session_id, claims.sub, now)) !== null
   }
 
-  // Synchronous, inside an IMMEDIATE transaction (shared with the other refreshes of this turn of the
-  // event loop: see group-commit.ts): two concurrent refreshes, even from two processes, cannot both
-  // rotate the same token. `next` is the successor, already signed (signing is async and must not
-  // happen inside the transaction); null when rotation is off.
-  const decide = groupCommit(db, (claims: TokenClaims, now: number, next: Successor | null): Outcome => {
-    const row = tokens.byJti(claims.jti)
+  // Inside a write transaction (on SQLite shared with the other refreshes of this turn of the event loop:
+  // see sqlite.ts): two concurrent refreshes, even from two processes or instances, cannot both rotate
+  // the same token. SQLite's write lock serialises them outright. On PostgreSQL both may read the row
+  // unrotated; the rotation is a conditional UPDATE, so the second waits for the first's row lock, changes
+  // nothing, and reads the row again as the first committed it: rotated just now, so inside the grace
+  // window, and answered with the current token of the chain. `next` is the successor, already signed
+  // (signing is async and must not happen inside the transaction); null when rotation is off.
+  const decide = db.groupCommit(async (tx: Db, claims: TokenClaims, now: number, next: Successor | null): Promise<Outcome> => {
+    const tokens = tx.use(createRefreshRepo)
+    const sessions = tx.use(createSessionsRepo)
+    let row = await tokens.byJti(claims.jti)
     if (!row || row.session_id !== claims.sid) return { kind: 'invalid' }
-    const live = sessions.liveById(row.session_id, now)
-    if (!live || String(live.user.id) !== claims.sub) return { kind: 'invalid' }
+    if (!(await sessions.liveFor(row.session_id, claims.sub, now))) return { kind: 'invalid' }
 
     if (row.rotated_at === null) {
       if (!next) return { kind: 'same' }
-      if (!tokens.markRotated(row.jti, now, next.jti)) return { kind: 'invalid' }
-      const { jti, issuedAt, expiresAt } = next
-      tokens.insert({ jti, sessionId: row.session_id, issuedAt, expiresAt, tokenHash: sha256(next.pair.refresh) })
-      sessions.extend(row.session_id, expiresAt)
-      tokens.pruneExpired(row.session_id, now)
-      return { kind: 'rotated', pair: next.pair }
+      if (await tokens.markRotated(row.jti, now, next.jti)) {
+        const { jti, issuedAt, expiresAt } = next
+        await tokens.insert({ jti, sessionId: row.session_id, issuedAt, expiresAt, tokenHash: sha256(next.pair.refresh) })
+        await sessions.extend(row.session_id, expiresAt)
+        await tokens.pruneExpired(row.session_id, now)
+        return { kind: 'rotated', pair: next.pair }
+      }
+      row = await tokens.byJti(claims.jti) // another instance rotated it between our read and our update
+      if (!row || row.rotated_at === null) return { kind: 'invalid' }
     }
 
     if (now - row.rotated_at <= config.refreshTokenReuseInterval * 1000) {
       let tip = row
       for (let i = 0; i < MAX_CHAIN && tip.replaced_by; i++) {
-        const following = tokens.byJti(tip.replaced_by)
+        const following = await tokens.byJti(tip.replaced_by)
         if (!following) break
         tip = following
       }
@@ -94,7 +99,7 @@ export function createRefresher(deps: {
       return { kind: 'current', row: tip }
     }
 
-    sessions.revoke(row.session_id, now, 'refresh_reuse')
+    await sessions.revoke(row.session_id, now, 'refresh_reuse')
     return { kind: 'reuse' }
   })
 
@@ -104,12 +109,7 @@ export function createRefresher(deps: {
      * a token exactly as recorded at issue is not recomputed (see migration 0006).
      */
     async verify(token: string): Promise<TokenClaims> {
-      try {
-        return await jwt.verify(token, 'refresh', recorded)
-      } catch (e) {
-        if (e instanceof TokenRejected) throw tokenNotValid(e.message)
-        throw e
-      }
+      return verifiedOr401(jwt.verify(token, 'refresh', recorded), { withReason: true })
     },
 
     isCurrent: (claims: TokenClaims) => isCurrent(claims, clock.now()),

@@ -1,8 +1,8 @@
 // The authentication services of one app (keys, JWT, authenticator, login, refresh), built once per
 // Deps and shared by the `auth` macro and the auth routes so they use the same key cache.
 import type { ServerConfig } from '../config/data-dir.ts'
-import type { Database } from '../db/open.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Database } from '../db/engine.ts'
+import type { Logger } from '../lib/logger.ts'
 import type { Clock } from '../lib/clock.ts'
 import type { Metrics } from '../ops/metrics.ts'
 import { createAuthenticator } from './authenticate.ts'

@@ -1,6 +1,6 @@
 // SQL for the sessions table: one row per login, looked up on every authenticated request.
 import type { UserRow } from '../accounts/users.repo.ts'
-import type { Database } from '../db/open.ts'
+import { type Db, sql, then } from '../db/engine.ts'
 
 export interface SessionRow {
   id: string
@@ -44,42 +44,46 @@ const split = (row: JoinedRow | null): LiveSession | null => {
   return { session: { id: s_id, last_used_at: s_last_used_at }, user }
 }
 
-export function createSessionsRepo(db: Database) {
-  const insert = db.query<never, Record<string, string | number | null>>(
-    `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip, key_hash)
-     VALUES ($id, $userId, $now, $now, $expiresAt, $userAgent, $ip, $keyHash)`,
-  )
-  const liveById = db.query<JoinedRow, { id: string; now: number }>(`${LIVE_JOIN} AND s.id = $id`)
-  const liveByKeyHash = db.query<JoinedRow, { keyHash: string; now: number }>(`${LIVE_JOIN} AND s.key_hash = $keyHash`)
-  const byId = db.query<SessionRow, { id: string }>('SELECT * FROM sessions WHERE id = $id')
-  const touch = db.query<never, { id: string; now: number }>('UPDATE sessions SET last_used_at = $now WHERE id = $id')
-  const extend = db.query<never, { id: string; expiresAt: number }>(
-    'UPDATE sessions SET expires_at = max(expires_at, $expiresAt) WHERE id = $id',
-  )
-  const revoke = db.query<never, { id: string; now: number; reason: string }>(
-    'UPDATE sessions SET revoked_at = $now, revoked_reason = $reason WHERE id = $id AND revoked_at IS NULL',
-  )
-  const revokeUser = db.query<never, { userId: number; except: string; now: number; reason: string }>(
-    `UPDATE sessions SET revoked_at = $now, revoked_reason = $reason
-     WHERE user_id = $userId AND revoked_at IS NULL AND id != $except`,
-  )
-  const prune = db.query<never, { userId: number; before: number }>(
-    'DELETE FROM sessions WHERE user_id = $userId AND (expires_at < $before OR revoked_at < $before)',
-  )
+const insert = sql<never, Record<string, string | number | null>>(
+  `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at, user_agent, ip, key_hash)
+   VALUES ($id, $userId, $now, $now, $expiresAt, $userAgent, $ip, $keyHash)`,
+)
+const liveById = sql<JoinedRow, { id: string; now: number }>(`${LIVE_JOIN} AND s.id = $id`)
+const liveByKeyHash = sql<JoinedRow, { keyHash: string; now: number }>(`${LIVE_JOIN} AND s.key_hash = $keyHash`)
+const byId = sql<SessionRow, { id: string }>('SELECT * FROM sessions WHERE id = $id')
+const touch = sql<never, { id: string; now: number }>('UPDATE sessions SET last_used_at = $now WHERE id = $id')
+const extend = sql<never, { id: string; expiresAt: number }>(
+  'UPDATE sessions SET expires_at = CASE WHEN expires_at > $expiresAt THEN expires_at ELSE $expiresAt END WHERE id = $id',
+)
+const revoke = sql<never, { id: string; now: number; reason: string }>(
+  'UPDATE sessions SET revoked_at = $now, revoked_reason = $reason WHERE id = $id AND revoked_at IS NULL',
+)
+const revokeUser = sql<never, { userId: number; except: string; now: number; reason: string }>(
+  `UPDATE sessions SET revoked_at = $now, revoked_reason = $reason
+   WHERE user_id = $userId AND revoked_at IS NULL AND id != $except`,
+)
+const prune = sql<never, { userId: number; before: number }>(
+  'DELETE FROM sessions WHERE user_id = $userId AND (expires_at < $before OR revoked_at < $before)',
+)
+
+export function createSessionsRepo(db: Db) {
   return {
     insert: (s: NewSession) =>
-      insert.run({ id: s.id, userId: s.userId, now: s.now, expiresAt: s.expiresAt, userAgent: s.userAgent, ip: s.ip, keyHash: s.keyHash }),
-    liveById: (id: string, now: number) => split(liveById.get({ id, now })),
-    liveByKeyHash: (keyHash: string, now: number) => split(liveByKeyHash.get({ keyHash, now })),
-    byId: (id: string) => byId.get({ id }),
-    touch: (id: string, now: number) => touch.run({ id, now }),
-    extend: (id: string, expiresAt: number) => extend.run({ id, expiresAt }),
-    revoke: (id: string, now: number, reason: string) => revoke.run({ id, now, reason }).changes > 0,
+      db.run(insert, { id: s.id, userId: s.userId, now: s.now, expiresAt: s.expiresAt, userAgent: s.userAgent, ip: s.ip, keyHash: s.keyHash }),
+    liveById: (id: string, now: number) => then(db.get(liveById, { id, now }), split),
+    /** The live session `id` if it is the session of user `sub` (a token's claim), else null: the one check every token gets. */
+    liveFor: (id: string, sub: string, now: number) =>
+      then(db.get(liveById, { id, now }), (row) => (row !== null && String(row.id) === sub ? split(row) : null)),
+    liveByKeyHash: (keyHash: string, now: number) => then(db.get(liveByKeyHash, { keyHash, now }), split),
+    byId: (id: string) => db.get(byId, { id }),
+    touch: (id: string, now: number) => db.run(touch, { id, now }),
+    extend: (id: string, expiresAt: number) => db.run(extend, { id, expiresAt }),
+    /** True when this call revoked it (false: it was revoked already, or does not exist). */
+    revoke: async (id: string, now: number, reason: string) => (await db.run(revoke, { id, now, reason })) > 0,
     /** Revokes every live session of the user except `except` (pass '' for none); returns how many. */
-    revokeUser: (userId: number, except: string, now: number, reason: string) =>
-      revokeUser.run({ userId, except, now, reason }).changes,
+    revokeUser: (userId: number, except: string, now: number, reason: string) => db.run(revokeUser, { userId, except, now, reason }),
     /** Forgets the user's sessions that ended before `before` (housekeeping at login). */
-    prune: (userId: number, before: number) => prune.run({ userId, before }).changes,
+    prune: (userId: number, before: number) => db.run(prune, { userId, before }),
   }
 }
 

@@ -1,6 +1,6 @@
 // Server-side sessions: every login makes one; revoking it kills its access and refresh tokens (or key) at once.
-// All functions here are synchronous so callers can use them inside their own db.transaction().
-import type { Database } from '../db/open.ts'
+// Each takes a Db: the database, or the `tx` of the caller's transaction (the password update's, say).
+import type { Db } from '../db/engine.ts'
 import { randomToken } from '../lib/crypto.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
 
@@ -15,14 +15,14 @@ export interface SessionMeta {
 export const newSessionId = () => randomToken(16)
 
 /** Creates a session for `userId` that ends at `expiresAt` (ms); `keyHash` is set in token mode. */
-export function createSession(
-  db: Database,
+export async function createSession(
+  db: Db,
   userId: number,
   meta: SessionMeta,
   opts: { id?: string; now: number; expiresAt: number; keyHash?: string | null },
-): string {
+): Promise<string> {
   const id = opts.id ?? newSessionId()
-  createSessionsRepo(db).insert({
+  await createSessionsRepo(db).insert({
     id,
     userId,
     now: opts.now,
@@ -39,17 +39,17 @@ export function createSession(
  * Revokes every live session of `userId`, except `except` (the caller's own session) when given.
  * Password change: `revokeUserSessions(db, user.id, { except: session.id, now, reason: 'password_change' })`;
  * password reset: `revokeUserSessions(db, user.id, { now, reason: 'password_reset' })`.
- * Synchronous: call it inside the same db.transaction() as the password update.
+ * Pass the `tx` of the password update's transaction.
  */
 export function revokeUserSessions(
-  db: Database,
+  db: Db,
   userId: number,
   opts: { except?: string; now: number; reason?: RevokeReason },
-): number {
+): Promise<number> | number {
   return createSessionsRepo(db).revokeUser(userId, opts.except ?? '', opts.now, opts.reason ?? 'admin')
 }
 
 /** Revokes one session; true when it was live. */
-export function revokeSession(db: Database, sessionId: string, opts: { now: number; reason: RevokeReason }): boolean {
+export function revokeSession(db: Db, sessionId: string, opts: { now: number; reason: RevokeReason }): Promise<boolean> {
   return createSessionsRepo(db).revoke(sessionId, opts.now, opts.reason)
 }

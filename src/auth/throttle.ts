@@ -1,9 +1,9 @@
-// The rate limiter of ACCOUNT_RATE_LIMITS: fixed-window counters in SQLite, one bucket per
-// (action, scope, period, who), so limits survive restarts and hold across processes on one database.
+// The rate limiter of ACCOUNT_RATE_LIMITS: fixed-window counters in the database, one bucket per
+// (action, scope, period, who), so limits survive restarts and hold across processes and instances on one database.
 // Framework-free: routes hand it the action and who is asking; it counts and says whether to refuse.
 import type { Config } from '../config/settings.ts'
 import { type RateAction, type RateLimit, type RateScope, rateLimits } from '../config/rate-limits.ts'
-import type { Database } from '../db/open.ts'
+import type { Db } from '../db/engine.ts'
 import { clientIp } from '../http/server.ts'
 import type { Clock } from '../lib/clock.ts'
 import { sha256 } from '../lib/crypto.ts'
@@ -39,7 +39,7 @@ const ALLOWED: Verdict = { allowed: true, retryAfter: 0, hits: [] }
 const SWEEP_EVERY_MS = 60_000
 
 export interface ThrottleDeps {
-  readonly db: Database
+  readonly db: Db
   readonly clock: Clock
   readonly config: Pick<Config, 'accountRateLimits' | 'trustedProxies'>
 }
@@ -57,12 +57,12 @@ export function createThrottle({ db, clock, config }: ThrottleDeps) {
   }
 
   /** Counts one request of `action` against each of its rules whose scope `who` names. */
-  function count(action: RateAction, who: Who): Verdict {
+  async function count(action: RateAction, who: Who): Promise<Verdict> {
     const list = rules.get(action)
     if (!list) return ALLOWED // off: not even a database round trip (benchmarks run this way)
     const now = clock.now()
     if (now >= nextSweep) {
-      repo.sweep(now)
+      await repo.sweep(now)
       nextSweep = now + SWEEP_EVERY_MS
     }
     const hits: Hit[] = []
@@ -72,7 +72,7 @@ export function createThrottle({ db, clock, config }: ThrottleDeps) {
       if (value === undefined) continue
       // Hashed: the table holds no e-mail addresses or client IPs, and every name has the same length.
       const bucket = sha256(`${action}|${rule.scope}|${rule.periodSeconds}|${value}`)
-      const state = repo.hit(bucket, now, now + rule.periodSeconds * 1000)
+      const state = await repo.hit(bucket, now, now + rule.periodSeconds * 1000)
       hits.push({ bucket, scope: rule.scope, resetAt: state.resetAt })
       if (state.hits > rule.limit) retryAfter = Math.max(retryAfter, Math.ceil((state.resetAt - now) / 1000), 1)
     }
@@ -84,8 +84,8 @@ export function createThrottle({ db, clock, config }: ThrottleDeps) {
     ipOf: (request: Request): string => clientIp(request, config.trustedProxies),
 
     /** Counts the request; over a limit, throws the contract's 429 (with Retry-After). */
-    take(action: RateAction, who: Who): Verdict {
-      const verdict = count(action, who)
+    async take(action: RateAction, who: Who): Promise<Verdict> {
+      const verdict = await count(action, who)
       if (!verdict.allowed) throw throttled(verdict.retryAfter)
       return verdict
     },
@@ -94,13 +94,13 @@ export function createThrottle({ db, clock, config }: ThrottleDeps) {
     count,
 
     /** Gives back what `verdict` counted in the given scopes (an attempt that turned out not to count). */
-    refund(verdict: Verdict, scopes: readonly RateScope[]): void {
-      for (const hit of verdict.hits) if (scopes.includes(hit.scope)) repo.refund(hit.bucket, hit.resetAt)
+    async refund(verdict: Verdict, scopes: readonly RateScope[]): Promise<void> {
+      for (const hit of verdict.hits) if (scopes.includes(hit.scope)) await repo.refund(hit.bucket, hit.resetAt)
     },
 
     /** Empties the buckets `verdict` counted in the given scopes. */
-    clear(verdict: Verdict, scopes: readonly RateScope[]): void {
-      for (const hit of verdict.hits) if (scopes.includes(hit.scope)) repo.clear(hit.bucket)
+    async clear(verdict: Verdict, scopes: readonly RateScope[]): Promise<void> {
+      for (const hit of verdict.hits) if (scopes.includes(hit.scope)) await repo.clear(hit.bucket)
     },
   }
 }

@@ -29,6 +29,10 @@ export const backupCommand: Command = {
   flags: { force: 'switch' },
   async run({ args, flags, io, settings }) {
     const { config } = settings()
+    if (config.databaseUrl) {
+      io.stderr('authkit: DATABASE_URL is set: the data is in PostgreSQL; back it up and restore it with pg_dump and pg_restore\n')
+      return 1
+    }
     const target = resolve(io.cwd, args[0]!)
     const source = dbPath(resolve(config.dataDir))
     if (!existsSync(source)) {
@@ -67,6 +71,10 @@ export const restoreCommand: Command = {
   flags: {},
   async run({ args, io, settings }) {
     const { config } = settings()
+    if (config.databaseUrl) {
+      io.stderr('authkit: DATABASE_URL is set: the data is in PostgreSQL; back it up and restore it with pg_dump and pg_restore\n')
+      return 1
+    }
     const file = resolve(io.cwd, args[0]!)
     if (!existsSync(file)) {
       io.stderr(`authkit: ${file} does not exist\n`)

@@ -9,7 +9,7 @@ export const keysRotateCommand: Command = {
   words: ['keys', 'rotate'],
   flags: {},
   async run({ io, settings }) {
-    const { config, db } = openData(settings())
+    const { config, db } = await openData(settings())
     try {
       if (config.jwtAlgorithm === 'HS256') {
         io.stderr('authkit: JWT_ALGORITHM is HS256, which signs with SECRET_KEY: there is no key pair to rotate (change SECRET_KEY instead, which ends every session)\n')
@@ -20,7 +20,7 @@ export const keysRotateCommand: Command = {
       io.stdout(`new ${config.jwtAlgorithm} signing key ${kid}; previous keys keep verifying for ${hours} h (until their tokens expire)\n`)
       return 0
     } finally {
-      db.close()
+      await db.close()
     }
   },
 }

@@ -2,15 +2,18 @@
 import { type ServerConfig, settleSecretKey } from '../config/data-dir.ts'
 import type { LoadedConfig } from '../config/load.ts'
 import { resolve } from 'node:path'
-import { type Database, NewerDatabaseError, dbPath, openDatabase } from '../db/open.ts'
+import { type Database, NewerDatabaseError, openConfigured } from '../db/open.ts'
 import { StartupError } from '../lib/errors.ts'
 import { dataDirFailure } from './startup-failures.ts'
 
-/** Throws StartupError (one line, exit 1) when the directory or database cannot be used. */
-export function openData(loaded: LoadedConfig): { config: ServerConfig; db: Database } {
+/**
+ * The settled configuration and its database (DATABASE_URL, else DATA_DIR/authkit.db), migrated. Throws
+ * StartupError (one line, exit 1) when the directory or database cannot be used.
+ */
+export async function openData(loaded: LoadedConfig): Promise<{ config: ServerConfig; db: Database }> {
   try {
     const config = settleSecretKey(loaded.config)
-    return { config, db: openDatabase(dbPath(config.dataDir)) }
+    return { config, db: await openConfigured({ databaseUrl: config.databaseUrl ?? '', dataDir: config.dataDir }) }
   } catch (e) {
     if (e instanceof NewerDatabaseError || e instanceof StartupError) throw e
     throw dataDirFailure(e, resolve(loaded.config.dataDir))

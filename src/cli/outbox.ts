@@ -7,9 +7,9 @@ export const outboxListCommand: Command = {
   words: ['outbox', 'list'],
   flags: { json: 'switch' },
   async run({ flags, io, settings }) {
-    const { db } = openData(settings())
+    const { db } = await openData(settings())
     try {
-      const messages = createOutboxRepo(db).list().map(outboxMessage)
+      const messages = (await createOutboxRepo(db).list()).map(outboxMessage)
       if (flags.json) {
         io.stdout(`${JSON.stringify(messages, null, 2)}\n`)
         return 0
@@ -21,7 +21,7 @@ export const outboxListCommand: Command = {
       }
       return 0
     } finally {
-      db.close()
+      await db.close()
     }
   },
 }

@@ -4,7 +4,7 @@ import { crossOriginNote } from '../auth/cross-origin.ts'
 import { ensureDataDir } from '../config/data-dir.ts'
 import { settingWarnings } from '../config/warnings.ts'
 import { lockDataDir, lockPath } from '../db/lock.ts'
-import { consoleLogger } from '../http/logger.ts'
+import { consoleLogger } from '../lib/logger.ts'
 import { jsonLogger } from '../http/request-log.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
@@ -40,8 +40,8 @@ export const serveCommand: Command = {
       io.stderr(`authkit: ${dataDir} is being restored (${lockPath(dataDir)} is held); start the server when the restore has finished\n`)
       return 1
     }
-    const { config, db } = openData(loaded)
-    for (const w of settingWarnings(config)) log.warn(w)
+    const { config, db } = await openData(loaded)
+    for (const w of settingWarnings(loaded.config)) log.warn(w) // as configured: SECRET_KEY before one is generated
     const note = crossOriginNote(config)
     if (note) log.info(note)
     const metrics = config.metricsEnabled ? createMetrics(db) : undefined
@@ -58,13 +58,13 @@ export const serveCommand: Command = {
         trustedProxies: config.trustedProxies,
       })
     } catch (e) {
-      db.close()
+      await db.close()
       lock.release()
       throw listenFailure(e, config.host, config.port)
     }
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
     const base = `http://${shownHost}:${server.port}`
-    log.info(`authkit listening on ${base} (data in ${config.dataDir})`)
+    log.info(`authkit listening on ${base} (data in ${db.location})`)
     const mail = startMailDelivery({ config, db, clock: systemClock, log })
     if (config.debug) log.info(`DEBUG is on: testing UI at ${base}/api/auth/ui/ , API docs at ${base}/api/docs/`)
 
@@ -72,8 +72,7 @@ export const serveCommand: Command = {
     log.info(`${signal}: finishing in-flight requests`)
     await server.stop() // stops accepting; resolves once in-flight requests are answered
     await mail?.stop() // the message being sent is finished; the rest waits in the outbox for the next start
-    db.exec('PRAGMA optimize')
-    db.close()
+    await db.close({ optimize: true })
     lock.release()
     log.info('stopped')
     return 0

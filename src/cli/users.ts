@@ -25,10 +25,10 @@ export const usersCreateCommand: Command = {
     const problems = passwordProblems(password, { username, email })
     if (problems.length > 0) throw new UsageError(`the password is refused: ${problems.join(' ')}`)
 
-    const { config, db } = openData(settings())
+    const { config, db } = await openData(settings())
     try {
       const users = createUsersRepo(db)
-      const taken = uniquenessErrors(users, { username, email })
+      const taken = await uniquenessErrors(users, { username, email })
       if (taken.username) {
         io.stderr(`authkit: a user with that username already exists: ${username}\n`)
         return 1
@@ -38,11 +38,11 @@ export const usersCreateCommand: Command = {
         return 1
       }
       const passwordHash = await hashPassword(password, hashParams(config))
-      const id = users.insert({ username, email, passwordHash, emailVerified: flags.verified === true, now: Date.now() })
+      const id = await users.insert({ username, email, passwordHash, emailVerified: flags.verified === true, now: Date.now() })
       io.stdout(`created user ${id} ${username} <${email}>${flags.verified ? ' (verified)' : ''}\n`)
       return 0
     } finally {
-      db.close()
+      await db.close()
     }
   },
 }

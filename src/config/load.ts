@@ -1,4 +1,5 @@
 // Loads settings: built-in defaults < `--dev` defaults < TOML file < AUTHKIT_* environment < flags.
+import { maskUrlPassword } from '../lib/url.ts'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { StartupError } from '../lib/errors.ts'
@@ -111,20 +112,10 @@ export function describeConfig({ config, sources }: LoadedConfig): string {
     const value = config[key]
     let shown: string
     if (value === null) shown = '""'
-    else if (setting.secret) shown = key === 'emailUrl' ? JSON.stringify(maskUrlPassword(String(value))) : '"********"'
+    else if (setting.secret) shown = key === 'emailUrl' || key === 'databaseUrl' ? JSON.stringify(maskUrlPassword(String(value))) : '"********"'
     else shown = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : String(value)
     const note = key === 'secretKey' && value === null ? ' (generated and kept in DATA_DIR/secret_key)' : ''
     lines.push(`${settingName(key)} = ${shown}  # ${sources[key]}${note}`)
   }
   return lines.join('\n')
-}
-
-function maskUrlPassword(raw: string): string {
-  try {
-    const u = new URL(raw)
-    if (u.password) u.password = '********'
-    return u.toString()
-  } catch {
-    return '********'
-  }
 }

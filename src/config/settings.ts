@@ -159,6 +159,13 @@ export const SETTINGS = {
   port: int(OP, 8000, 'TCP port to listen on (`--port`).', 0, 65535),
   host: str(OP, '0.0.0.0', 'Address to listen on (`--host`).')(),
   dataDir: str(OP, './authkit-data', 'Directory holding `authkit.db` and generated keys, created owner-only (`--data`).')(),
+  databaseUrl: optional(
+    str(OP, '', 'PostgreSQL (14+) to keep the data in, e.g. `postgres://user:pass@host:5432/authkit`, shared by every instance; unset, SQLite in the data directory.', {
+      secret: true,
+      allowed: 'a postgres:// or postgresql:// URL',
+      pattern: /^postgres(ql)?:\/\/[^\s]+$/i,
+    })(),
+  ),
   publicUrl: url(OP, "Base URL used in e-mail links; defaults to the request's own origin (its `Host` must be in `ALLOWED_HOSTS`)."),
   debug: bool(OP, false, 'Development mode: the testing UI and browsable API (`--dev` sets it).'),
   secretKey: optional(

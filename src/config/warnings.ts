@@ -21,5 +21,8 @@ export function settingWarnings(c: Config): string[] {
     )
   if (c.debug && c.host !== '127.0.0.1' && c.host !== 'localhost' && c.host !== '::1')
     out.push(`DEBUG is on while listening on ${c.host}: the testing UI and its mailbox (with live reset links) are reachable from other machines`)
+  // Signed values (CSRF tokens, HS256) must verify on every instance: a key generated per data directory would not.
+  if (c.databaseUrl && !c.secretKey)
+    out.push('DATABASE_URL is set but SECRET_KEY is not: each instance generates its own key in its data directory; give every instance on this database the same SECRET_KEY')
   return out
 }

@@ -1,7 +1,7 @@
 // Snapshots of a live SQLite database and checks of a snapshot file, for `authkit backup` and `restore`.
 import { Database } from 'bun:sqlite'
 import { MIGRATIONS } from './migrations/index.ts'
-import { schemaVersion } from './open.ts'
+import { userVersion as schemaVersion } from './sqlite.ts'
 
 /**
  * Writes a consistent copy of the database at `source` to `target` (which must not exist) with VACUUM INTO:
@@ -36,8 +36,8 @@ export function checkBackupFile(file: string): BackupCheck {
     const tables = new Set(db.query<{ name: string }, []>("SELECT name FROM sqlite_schema WHERE type = 'table'").all().map((r) => r.name))
     if (!tables.has('schema_migrations') || !tables.has('users')) return { ok: false, problem: 'it is an SQLite database but not an authkit one' }
     const version = schemaVersion(db)
-    if (version > MIGRATIONS.length) {
-      return { ok: false, problem: `it has schema version ${version}, newer than this authkit knows (${MIGRATIONS.length}); restore it with that authkit` }
+    if (version > MIGRATIONS.sqlite.length) {
+      return { ok: false, problem: `it has schema version ${version}, newer than this authkit knows (${MIGRATIONS.sqlite.length}); restore it with that authkit` }
     }
     const size = db.query<{ n: number }, []>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').get()!
     return { ok: true, version, bytes: size.n }

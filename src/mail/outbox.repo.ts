@@ -1,5 +1,5 @@
 // SQL for the outbox: every e-mail is written here first, in the transaction of the change that causes it.
-import type { Database } from '../db/open.ts'
+import { type Db, sql } from '../db/engine.ts'
 import { isoTime } from '../lib/clock.ts'
 
 export interface OutboxRow {
@@ -38,36 +38,51 @@ export const outboxMessage = (r: OutboxRow) => ({
   last_error: r.last_error,
 })
 
-export function createOutboxRepo(db: Database) {
-  const insert = db.query<{ id: number }, Record<string, string | number | null>>(
-    `INSERT INTO outbox (recipient, subject, text_body, html_body, kind, created_at, next_attempt_at)
-     VALUES ($to, $subject, $text, $html, $kind, $now, $now) RETURNING id`,
-  )
-  const list = db.query<OutboxRow, { limit: number }>('SELECT * FROM outbox ORDER BY id DESC LIMIT $limit')
-  const byId = db.query<OutboxRow, { id: number }>('SELECT * FROM outbox WHERE id = $id')
-  const due = db.query<OutboxRow, { now: number; maxAttempts: number; limit: number }>(
-    `SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $now AND attempts < $maxAttempts
-     ORDER BY next_attempt_at, id LIMIT $limit`,
-  )
-  const markSent = db.query<never, { id: number; now: number }>(
-    'UPDATE outbox SET sent_at = $now, attempts = attempts + 1, last_error = NULL WHERE id = $id',
-  )
-  const markFailed = db.query<never, { id: number; error: string; retryAt: number }>(
-    'UPDATE outbox SET attempts = attempts + 1, last_error = $error, next_attempt_at = $retryAt WHERE id = $id',
-  )
+const insert = sql<{ id: number }, Record<string, string | number | null>>(
+  `INSERT INTO outbox (recipient, subject, text_body, html_body, kind, created_at, next_attempt_at)
+   VALUES ($to, $subject, $text, $html, $kind, $now, $now) RETURNING id`,
+)
+const list = sql<OutboxRow, { limit: number }>('SELECT * FROM outbox ORDER BY id DESC LIMIT $limit')
+const byId = sql<OutboxRow, { id: number }>('SELECT * FROM outbox WHERE id = $id')
+// Claiming a row moves its next attempt to the end of a lease, in the same statement that finds it. Two
+// workers (instances) claiming at once: the row lock makes the second wait and re-check `next_attempt_at
+// <= $now` on the row as the first left it, which no longer holds, so each row goes to one worker only.
+const claim = sql<OutboxRow, { now: number; maxAttempts: number; limit: number; leaseUntil: number }>(
+  `UPDATE outbox SET next_attempt_at = $leaseUntil
+   WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $now AND attempts < $maxAttempts
+                ORDER BY next_attempt_at, id LIMIT $limit)
+     AND sent_at IS NULL AND next_attempt_at <= $now
+   RETURNING *`,
+)
+const markSent = sql<never, { id: number; now: number }>(
+  'UPDATE outbox SET sent_at = $now, attempts = attempts + 1, last_error = NULL WHERE id = $id',
+)
+const markFailed = sql<never, { id: number; error: string; retryAt: number }>(
+  'UPDATE outbox SET attempts = attempts + 1, last_error = $error, next_attempt_at = $retryAt WHERE id = $id',
+)
+
+export function createOutboxRepo(db: Db) {
   return {
     /** Queue a message; call inside the transaction of the change that causes it. */
-    add(mail: NewMail, now: number): number {
-      return insert.get({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? null, kind: mail.kind, now })!.id
+    async add(mail: NewMail, now: number): Promise<number> {
+      const row = await db.get(insert, { to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? null, kind: mail.kind, now })
+      return row!.id
     },
     /** Newest first. */
-    list: (limit = 1000) => list.all({ limit }),
-    byId: (id: number) => byId.get({ id }),
-    /** Unsent messages whose next attempt is due, oldest first; rows that used up `maxAttempts` stay put. */
-    due: (now: number, maxAttempts: number, limit = 50) => due.all({ now, maxAttempts, limit }),
-    markSent: (id: number, now: number) => void markSent.run({ id, now }),
+    list: (limit = 1000) => db.all(list, { limit }),
+    byId: (id: number) => db.get(byId, { id }),
+    /**
+     * Takes up to `limit` unsent messages whose next attempt is due, for this worker alone until
+     * `leaseUntil` (then, unless marked sent or failed, they are due again); rows that used up
+     * `maxAttempts` stay put. Oldest first.
+     */
+    async claim(now: number, maxAttempts: number, leaseUntil: number, limit = 50): Promise<OutboxRow[]> {
+      const rows = await db.all(claim, { now, maxAttempts, limit, leaseUntil })
+      return rows.sort((a, b) => a.id - b.id)
+    },
+    markSent: (id: number, now: number) => db.run(markSent, { id, now }),
     /** Records a failed attempt and when to try again. */
-    markFailed: (id: number, error: string, retryAt: number) => void markFailed.run({ id, error, retryAt }),
+    markFailed: (id: number, error: string, retryAt: number) => db.run(markFailed, { id, error, retryAt }),
   }
 }
 

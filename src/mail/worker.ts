@@ -1,7 +1,7 @@
 // The SMTP worker: delivers queued outbox rows, retries failures with exponential back-off, and records
 // `sent_at` or the last error. All state is in the outbox table, so a restart picks up where it stopped.
 import type { Database } from '../db/open.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Logger } from '../lib/logger.ts'
 import type { Clock } from '../lib/clock.ts'
 import { onOutbox } from './notify.ts'
 import { type OutboxRow, createOutboxRepo } from './outbox.repo.ts'
@@ -31,6 +31,12 @@ export interface MailWorker {
   stop(): Promise<void>
 }
 
+/**
+ * How long a claimed message is this worker's alone: sending takes seconds, so another instance's worker
+ * takes it over only if this one died mid-send.
+ */
+const LEASE_MS = 5 * 60_000
+
 /** Seconds to wait after the `attempts`-th failure: 30 s, 1 min, 2 min, ... capped at an hour. */
 export function retryDelay(attempts: number, first = 30, max = 3600): number {
   return Math.min(first * 2 ** Math.max(0, attempts - 1), max)
@@ -56,13 +62,13 @@ export function createMailWorker(o: MailWorkerOptions): MailWorker {
   async function deliver(row: OutboxRow): Promise<boolean> {
     try {
       await o.transport.send({ from: o.from, to: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body })
-      outbox.markSent(row.id, o.clock.now())
+      await outbox.markSent(row.id, o.clock.now())
       return true
     } catch (e) {
       const attempts = row.attempts + 1
       const why = describe(e)
       const retryAt = o.clock.now() + retryDelay(attempts, o.firstRetrySeconds, o.maxRetrySeconds) * 1000
-      outbox.markFailed(row.id, why, retryAt)
+      await outbox.markFailed(row.id, why, retryAt)
       // The id and kind only: the body holds keys and tokens.
       const next = attempts >= maxAttempts ? 'giving up' : `retry ${attempts + 1} of ${maxAttempts} later`
       o.log.warn(`mail #${row.id} (${row.kind}) not delivered: ${why}; ${next}`)
@@ -75,7 +81,8 @@ export function createMailWorker(o: MailWorkerOptions): MailWorker {
     const seen = new Set<number>()
     for (;;) {
       // Rows tried in this pass are skipped: a clock that stands still must not make us loop.
-      const batch = outbox.due(o.clock.now(), maxAttempts).filter((r) => !seen.has(r.id))
+      const now = o.clock.now()
+      const batch = (await outbox.claim(now, maxAttempts, now + LEASE_MS)).filter((r) => !seen.has(r.id))
       if (batch.length === 0) return sent
       for (const row of batch) {
         if (stopRequested) return sent

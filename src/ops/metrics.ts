@@ -63,24 +63,24 @@ export function createMetrics(db: Database): Metrics {
     name: 'authkit_outbox_backlog',
     help: 'E-mails in the outbox not sent yet.',
     registers: [registry],
-    collect() {
-      this.set(repo.outbox().backlog)
+    async collect() {
+      this.set((await repo.outbox()).backlog)
     },
   })
   new Gauge({
     name: 'authkit_outbox_failing',
     help: 'Unsent e-mails whose last delivery attempt failed.',
     registers: [registry],
-    collect() {
-      this.set(repo.outbox().failing)
+    async collect() {
+      this.set((await repo.outbox()).failing)
     },
   })
   new Gauge({
     name: 'authkit_database_size_bytes',
-    help: 'Size of the SQLite database file (without its WAL).',
+    help: 'Size of the database (SQLite: its file without the WAL).',
     registers: [registry],
-    collect() {
-      this.set(repo.databaseBytes())
+    async collect() {
+      this.set(await repo.databaseBytes())
     },
   })
 

@@ -31,8 +31,8 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     authType: config.authType,
     cookieAuth: config.useAuthCookie,
   })
-  const mails = () => outbox.list(MAILBOX_SIZE).map(outboxMessage)
-  const mailById = (id: string) => (/^\d{1,15}$/.test(id) ? outbox.byId(Number(id)) : undefined)
+  const mails = async () => (await outbox.list(MAILBOX_SIZE)).map(outboxMessage)
+  const mailById = async (id: string) => (/^\d{1,15}$/.test(id) ? await outbox.byId(Number(id)) : null)
   const origins = (request: Request): Origins => ({
     local: [new URL(request.url).origin, ...(config.publicUrl ? [new URL(config.publicUrl).origin] : [])],
     frontend: config.frontendBaseUrl ? new URL(config.frontendBaseUrl).origin : null,
@@ -70,7 +70,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     .get(
       '/',
       async ({ request }) => {
-        const props = { status: await status(request), mails: mails() }
+        const props = { status: await status(request), mails: await mails() }
         // Labels in the browser's language (Accept-Language); the page renders synchronously inside renderIn.
         return htmlResponse(
           renderIn(requestLang(request, config.languageCode), () => (
@@ -89,11 +89,11 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     )
     .get('/status/', async ({ request }) => htmlResponse(<Status {...await status(request)} />), hidden)
     .get('/profile/', async ({ request }) => htmlResponse(<Profile user={await currentUser(root, request)} />), hidden)
-    .get('/mailbox/', () => htmlResponse(<MailList mails={mails()} />), hidden)
+    .get('/mailbox/', async () => htmlResponse(<MailList mails={await mails()} />), hidden)
     .get(
       '/mailbox/:id/',
-      ({ params, request }) => {
-        const row = mailById(params.id)
+      async ({ params, request }) => {
+        const row = await mailById(params.id)
         if (!row) return htmlResponse(<MailNotFound id={params.id} />, 404)
         const message = outboxMessage(row)
         const mail = { ...message, htmlUrl: message.html === null ? null : `/api/auth/ui/mailbox/${row.id}/html` }
@@ -104,8 +104,8 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     )
     .get(
       '/mailbox/:id/html',
-      ({ params }) => {
-        const row = mailById(params.id)
+      async ({ params }) => {
+        const row = await mailById(params.id)
         if (!row?.html_body) throw notFound()
         return mailHtmlResponse(linksInNewTab(row.html_body))
       },

@@ -3,6 +3,7 @@ import { sha256 } from '../../src/lib/crypto.ts'
 import { Window } from 'happy-dom'
 import { makeTestApp } from '../helpers/app.ts'
 import { form, lastMail, linkIn, mails, register, registerAndGetKey, userRow, verify } from './helpers.ts'
+import { selectAll } from '../helpers/db.ts'
 
 function parseHtml(html: string) {
   const window = new Window()
@@ -20,7 +21,7 @@ describe('POST registration/verify-email/', () => {
     const res = await verify(t, key)
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ detail: 'ok' })
-    expect(userRow(t)!.email_verified).toBe(1)
+    expect((await userRow(t))!.email_verified).toBe(1)
   })
 
   it('verification keys are single-use', async () => {
@@ -37,7 +38,7 @@ describe('POST registration/verify-email/', () => {
     const key = await registerAndGetKey(t)
     t.clock.advance(3600)
     expect((await verify(t, key)).status).toBe(404)
-    expect(userRow(t)!.email_verified).toBe(0)
+    expect((await userRow(t))!.email_verified).toBe(0)
 
     const t2 = makeTestApp({ emailConfirmationExpire: 3600 })
     const key2 = await registerAndGetKey(t2)
@@ -60,16 +61,16 @@ describe('POST registration/verify-email/', () => {
     const t = makeTestApp()
     const key = await registerAndGetKey(t)
     expect(key.length).toBeGreaterThanOrEqual(43) // 256 random bits, base64url
-    const stored = t.deps.db.query<{ key_hash: string }, []>('SELECT key_hash FROM email_confirmations').all()
+    const stored = (await selectAll(t.deps.db, 'SELECT key_hash FROM email_confirmations'))
     expect(stored).toEqual([{ key_hash: sha256(key) }])
-    const dump = JSON.stringify(t.deps.db.query('SELECT * FROM email_confirmations').all())
+    const dump = JSON.stringify((await selectAll(t.deps.db, 'SELECT * FROM email_confirmations')))
     expect(dump).not.toContain(key)
   })
 
   it('links go to FRONTEND_BASE_URL + REGISTER_EMAIL_CONFIRM_PATH when a frontend is configured', async () => {
     const t = makeTestApp({ frontendBaseUrl: 'https://app.example.com', registerEmailConfirmPath: '/auth/verify-email' })
     const key = await registerAndGetKey(t)
-    const link = linkIn(lastMail(t).text_body)
+    const link = linkIn((await lastMail(t)).text_body)
     expect(`${link.origin}${link.pathname}`).toBe('https://app.example.com/auth/verify-email')
     expect(link.searchParams.get('key')).toBe(key)
   })
@@ -77,7 +78,7 @@ describe('POST registration/verify-email/', () => {
   it("links go to PUBLIC_URL's verification page, else to the request's own origin (a host in ALLOWED_HOSTS)", async () => {
     const t = makeTestApp({ publicUrl: 'https://auth.example.com/sso' })
     await registerAndGetKey(t)
-    expect(linkIn(lastMail(t).text_body).href).toStartWith('https://auth.example.com/sso/verify-email?key=')
+    expect(linkIn((await lastMail(t)).text_body).href).toStartWith('https://auth.example.com/sso/verify-email?key=')
 
     const own = makeTestApp({ allowedHosts: ['auth.internal'] })
     await own.app.handle(
@@ -87,13 +88,13 @@ describe('POST registration/verify-email/', () => {
         body: JSON.stringify({ username: 'bob', email: 'bob@example.com', password1: 'velvet-Otter-91-lamp', password2: 'velvet-Otter-91-lamp' }),
       }),
     )
-    expect(linkIn(lastMail(own).text_body).href).toStartWith('http://auth.internal:8000/verify-email?key=')
+    expect(linkIn((await lastMail(own)).text_body).href).toStartWith('http://auth.internal:8000/verify-email?key=')
   })
 
   it('the e-mail names SITE_NAME and has a text and an HTML version carrying the same link', async () => {
     const t = makeTestApp({ siteName: 'Acme <Cloud>' })
     await registerAndGetKey(t)
-    const mail = lastMail(t)
+    const mail = (await lastMail(t))
     expect(mail.subject).toBe('[Acme <Cloud>] Please Confirm Your Email Address')
     expect(mail.text_body).toContain('Acme <Cloud>')
     expect(mail.html_body).toContain('Acme &lt;Cloud&gt;')
@@ -108,7 +109,7 @@ describe('POST registration/resend-email/', () => {
     const t = makeTestApp()
     await registerAndGetKey(t)
     await verify(t, await registerAndGetKey(t, { username: 'bob', email: 'bob@example.com' }))
-    const before = mails(t).length
+    const before = (await mails(t)).length
 
     const answers = []
     for (const email of ['ANN@example.com', 'bob@example.com', 'nobody@example.com']) {
@@ -118,7 +119,7 @@ describe('POST registration/resend-email/', () => {
     expect(answers[0]).toEqual({ status: 200, body: '{"detail":"ok"}' })
     expect(answers[1]).toEqual(answers[0]!)
     expect(answers[2]).toEqual(answers[0]!)
-    const sent = mails(t).slice(before)
+    const sent = (await mails(t)).slice(before)
     expect(sent.map((m) => m.recipient)).toEqual(['ann@example.com'])
   })
 
@@ -126,7 +127,7 @@ describe('POST registration/resend-email/', () => {
     const t = makeTestApp()
     const first = await registerAndGetKey(t)
     await resend(t, 'ann@example.com')
-    const second = linkIn(lastMail(t).text_body).searchParams.get('key')!
+    const second = linkIn((await lastMail(t)).text_body).searchParams.get('key')!
     expect(second).not.toBe(first)
     expect((await verify(t, second)).status).toBe(200)
     expect((await verify(t, first)).status).toBe(404)
@@ -143,7 +144,7 @@ describe('the verification page (no frontend configured)', () => {
   it('opening the link does not use the key (mail scanners prefetch links); its button does', async () => {
     const t = makeTestApp()
     const key = await registerAndGetKey(t)
-    const link = linkIn(lastMail(t).text_body)
+    const link = linkIn((await lastMail(t)).text_body)
 
     const page = await t.req(`${link.pathname}${link.search}`)
     expect(page.status).toBe(200)
@@ -154,13 +155,13 @@ describe('the verification page (no frontend configured)', () => {
     expect(html).toContain('<form method="post">')
     expect(html).toContain(`name="key" value="${key}"`)
     expect(html).not.toMatch(/<script|<link|src=/)
-    expect(userRow(t)!.email_verified).toBe(0)
+    expect((await userRow(t))!.email_verified).toBe(0)
 
     // The form posts to the page's own URL.
     const done = await t.req(`${link.pathname}${link.search}`, form({ key }))
     expect(done.status).toBe(200)
     expect(await done.text()).toContain('E-mail address confirmed')
-    expect(userRow(t)!.email_verified).toBe(1)
+    expect((await userRow(t))!.email_verified).toBe(1)
 
     const again = await t.req('/verify-email', form({ key }))
     expect(again.status).toBe(404)
@@ -188,7 +189,7 @@ describe('registration with verification none still allows verify-email for a re
     const t = makeTestApp({ accountEmailVerification: 'none' })
     expect((await register(t)).status).toBe(201)
     await resend(t, 'ann@example.com')
-    const key = linkIn(lastMail(t).text_body).searchParams.get('key')!
+    const key = linkIn((await lastMail(t)).text_body).searchParams.get('key')!
     expect((await verify(t, key)).status).toBe(200)
   })
 })

@@ -1,5 +1,6 @@
 // Helpers for accounts tests: register through the API, read the outbox, pull links out of e-mails.
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
+import { selectOne } from '../helpers/db.ts'
 import type { TestApp } from '../helpers/app.ts'
 
 export const GOOD_PASSWORD = 'velvet-Otter-91-lamp'
@@ -18,11 +19,11 @@ export function register(t: TestApp, fields: Record<string, unknown> = {}) {
 }
 
 /** Every queued message, oldest first. */
-export const mails = (t: TestApp) => createOutboxRepo(t.deps.db).list().reverse()
+export const mails = async (t: TestApp) => (await createOutboxRepo(t.deps.db).list()).reverse()
 
 /** The newest message (to `to`, when given); fails the test when there is none. */
-export function lastMail(t: TestApp, to?: string) {
-  const found = mails(t).filter((m) => to === undefined || m.recipient === to).at(-1)
+export async function lastMail(t: TestApp, to?: string) {
+  const found = (await mails(t)).filter((m) => to === undefined || m.recipient === to).at(-1)
   if (!found) throw new Error(`no mail${to ? ` to ${to}` : ''} in the outbox`)
   return found
 }
@@ -38,17 +39,17 @@ export function linkIn(text: string): URL {
 export async function registerAndGetKey(t: TestApp, fields: Record<string, unknown> = {}): Promise<string> {
   const res = await register(t, fields)
   if (res.status !== 201) throw new Error(`registration failed: ${res.status} ${await res.text()}`)
-  return linkIn(lastMail(t).text_body).searchParams.get('key')!
+  return linkIn((await lastMail(t)).text_body).searchParams.get('key')!
 }
 
 export const verify = (t: TestApp, key: string) => t.req('/api/auth/registration/verify-email/', { method: 'POST', json: { key } })
 
 export const userRow = (t: TestApp, username = 'ann') =>
-  t.deps.db
-    .query<{ id: number; email: string; email_verified: number; pending_email: string | null; password_hash: string }, { u: string }>(
-      'SELECT * FROM users WHERE username = $u',
-    )
-    .get({ u: username })
+  selectOne<{ id: number; email: string; email_verified: number; pending_email: string | null; password_hash: string }>(
+    t.deps.db,
+    'SELECT * FROM users WHERE username = $u',
+    { u: username },
+  )
 
 /** Logs in through the real POST login/ and returns an Authorization header for the new session. */
 export async function login(t: TestApp, username = 'ann', password = GOOD_PASSWORD): Promise<{ authorization: string }> {

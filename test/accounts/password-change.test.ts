@@ -55,7 +55,7 @@ describe('POST password/change/', () => {
       json: { new_password1: NEW_PASSWORD, new_password2: NEW_PASSWORD },
     })
     expect(await missing.json()).toEqual({ old_password: ['This field is required.'] })
-    expect(await Bun.password.verify(GOOD_PASSWORD, userRow(t)!.password_hash)).toBe(true)
+    expect(await Bun.password.verify(GOOD_PASSWORD, (await userRow(t))!.password_hash)).toBe(true)
   })
 
   it('without OLD_PASSWORD_FIELD_ENABLED the old password is not asked for', async () => {
@@ -93,7 +93,7 @@ describe('POST password/change/', () => {
     const t = makeTestApp()
     const auth = await registeredAndLoggedIn(t)
     await t.req('/api/auth/password/reset/', { method: 'POST', json: { email: 'ann@example.com' } })
-    const link = linkIn(lastMail(t).text_body)
+    const link = linkIn((await lastMail(t)).text_body)
     expect((await change(t, auth, {})).status).toBe(200)
     const res = await t.req('/api/auth/password/reset/confirm/', {
       method: 'POST',

@@ -3,6 +3,7 @@ import { Window } from 'happy-dom'
 import { createSession } from '../../src/auth/sessions.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'
 import { GOOD_PASSWORD, form, lastMail, linkIn, mails, register, userRow } from './helpers.ts'
+import { selectOne, selectAll } from '../helpers/db.ts'
 
 const NEW_PASSWORD = 'quartz-Heron-57-kite'
 const SENT = { detail: 'Password reset e-mail has been sent.' }
@@ -16,26 +17,26 @@ const confirm = (t: TestApp, fields: Record<string, string>) =>
 
 /** Registers ann, asks for a reset and returns the uid and token from the e-mail. */
 async function resetLink(t: TestApp, email = 'ann@example.com') {
-  if (!userRow(t)) await register(t)
+  if (!(await userRow(t))) await register(t)
   await requestReset(t, email)
-  const link = linkIn(lastMail(t).text_body)
+  const link = linkIn((await lastMail(t)).text_body)
   return { link, uid: link.searchParams.get('uid')!, token: link.searchParams.get('token')! }
 }
 
-const passwordIs = async (t: TestApp, password: string) => Bun.password.verify(password, userRow(t)!.password_hash)
+const passwordIs = async (t: TestApp, password: string) => Bun.password.verify(password, (await userRow(t))!.password_hash)
 
 describe('POST password/reset/', () => {
   it('answers identically for known and unknown addresses; mails only the account', async () => {
     const t = makeTestApp()
     await register(t)
-    const before = mails(t).length
+    const before = (await mails(t)).length
     const known = await requestReset(t, 'ANN@example.com')
     const unknown = await requestReset(t, 'nobody@example.com')
     expect(known.status).toBe(200)
     expect(unknown.status).toBe(200)
     expect(await known.text()).toBe(JSON.stringify(SENT))
     expect(await unknown.text()).toBe(JSON.stringify(SENT))
-    const sent = mails(t).slice(before)
+    const sent = (await mails(t)).slice(before)
     expect(sent.map((m) => [m.recipient, m.kind])).toEqual([['ann@example.com', 'password_reset']])
     expect(sent[0]!.subject).toBe('[authkit] Password Reset Email')
   })
@@ -51,7 +52,7 @@ describe('POST password/reset/', () => {
     const own = makeTestApp()
     const a = await resetLink(own)
     expect(a.link.pathname).toBe('/reset-password')
-    expect(a.uid).toBe(userRow(own)!.id.toString(36))
+    expect(a.uid).toBe((await userRow(own))!.id.toString(36))
     expect(a.token.length).toBeGreaterThanOrEqual(43)
 
     const front = makeTestApp({ frontendBaseUrl: 'https://app.example.com/', passwordResetConfirmPath: '/auth/reset-password' })
@@ -62,7 +63,7 @@ describe('POST password/reset/', () => {
   it('reset tokens are stored only as their SHA-256', async () => {
     const t = makeTestApp()
     const { token } = await resetLink(t)
-    expect(JSON.stringify(t.deps.db.query('SELECT * FROM password_resets').all())).not.toContain(token)
+    expect(JSON.stringify((await selectAll(t.deps.db, 'SELECT * FROM password_resets')))).not.toContain(token)
   })
 })
 
@@ -117,7 +118,7 @@ describe('POST password/reset/confirm/', () => {
     expect(await (await confirm(t, { uid, token: `${token}x` })).json()).toEqual({ token: ['Invalid value'] })
     // A token belongs to its own account only.
     await register(t, { username: 'bob', email: 'bob@example.com' })
-    const bobUid = userRow(t, 'bob')!.id.toString(36)
+    const bobUid = (await userRow(t, 'bob'))!.id.toString(36)
     expect(await (await confirm(t, { uid: bobUid, token })).json()).toEqual({ token: ['Invalid value'] })
     const missing = await t.req('/api/auth/password/reset/confirm', { method: 'POST', json: {} })
     expect(await missing.json()).toEqual({
@@ -145,11 +146,11 @@ describe('POST password/reset/confirm/', () => {
   it('a reset revokes every session of the user', async () => {
     const t = makeTestApp()
     const { uid, token } = await resetLink(t)
-    const id = userRow(t)!.id
+    const id = (await userRow(t))!.id
     const now = t.clock.now()
-    for (let i = 0; i < 2; i++) createSession(t.deps.db, id, { userAgent: 'test', ip: '127.0.0.1' }, { now, expiresAt: now + 86_400_000 })
+    for (let i = 0; i < 2; i++) await createSession(t.deps.db, id, { userAgent: 'test', ip: '127.0.0.1' }, { now, expiresAt: now + 86_400_000 })
     expect((await confirm(t, { uid, token })).status).toBe(200)
-    const live = t.deps.db.query('SELECT COUNT(*) AS n FROM sessions WHERE user_id = $id AND revoked_at IS NULL').get({ id })
+    const live = (await selectOne(t.deps.db, 'SELECT COUNT(*) AS n FROM sessions WHERE user_id = $id AND revoked_at IS NULL', { id }))
     expect(live).toEqual({ n: 0 })
   })
 })

@@ -3,9 +3,10 @@
 import { describe, expect, it } from 'bun:test'
 import { CONTROL_CHARACTERS, NULL_CHARACTERS } from '../../src/http/fields.ts'
 import { makeTestApp } from '../helpers/app.ts'
+import { selectOne } from '../helpers/db.ts'
 import { GOOD_PASSWORD, register, registeredAndLoggedIn, userRow } from './helpers.ts'
 
-const userCount = (t: ReturnType<typeof makeTestApp>) => t.deps.db.query<{ n: number }, []>('SELECT count(*) AS n FROM users').get()!.n
+const userCount = async (t: ReturnType<typeof makeTestApp>) => (await selectOne<{ n: number }>(t.deps.db, 'SELECT count(*) AS n FROM users'))!.n
 
 describe('no string field accepts a NUL character', () => {
   it('registration refuses NUL in any field with "Null characters are not allowed." and creates nobody', async () => {
@@ -17,7 +18,7 @@ describe('no string field accepts a NUL character', () => {
       const body = (await res.json()) as Record<string, string[]>
       expect({ field, messages: body[field] }).toEqual({ field, messages: expect.arrayContaining([NULL_CHARACTERS]) })
     }
-    expect(userCount(t)).toBe(0)
+    expect((await userCount(t))).toBe(0)
   })
 
   it('login, password reset and profile updates refuse it too', async () => {
@@ -43,7 +44,7 @@ describe('names shown to others refuse control characters', () => {
       expect(await res.json()).toEqual({ first_name: [CONTROL_CHARACTERS] })
     }
     expect((await register(t, { username: 'bob', email: 'bob@example.com', last_name: 'B\rC' })).status).toBe(400)
-    expect(userRow(t, 'ann')).toMatchObject({ first_name: 'Ann', last_name: 'Lee' })
+    expect((await userRow(t, 'ann'))).toMatchObject({ first_name: 'Ann', last_name: 'Lee' })
     // Letters of any script, spaces, apostrophes and joiners in names are fine.
     for (const good of ["Zoë O'Brien", 'José-María', '李 小龙', 'محمد', 'Anne\u200dMarie']) {
       const res = await t.req('/api/auth/user/', { method: 'PATCH', headers: auth, json: { first_name: good } })

@@ -8,7 +8,7 @@ const NEW_PASSWORD = 'quartz-Heron-57-kite'
 
 const post = (t: TestApp, path: string, json: unknown, headers: Record<string, string> = {}) =>
   t.req(`/api/auth/${path}`, { method: 'POST', json, headers })
-const mailsTo = (t: TestApp, to: string, kind: string) => mails(t).filter((m) => m.recipient === to && m.kind === kind).length
+const mailsTo = async (t: TestApp, to: string, kind: string) => (await mails(t)).filter((m) => m.recipient === to && m.kind === kind).length
 
 describe('accounts rate limits', () => {
   it('sign-ups are throttled per client, before the password is hashed', async () => {
@@ -22,7 +22,7 @@ describe('accounts rate limits', () => {
     expect(refused.headers.get('retry-after')).toBe('60')
     expect(await refused.json()).toEqual({ detail: 'Request was throttled. Expected available in 60 seconds.', code: 'throttled' })
     expect(hash).not.toHaveBeenCalled()
-    expect(userRow(t, 'cat')).toBeNull()
+    expect((await userRow(t, 'cat'))).toBeNull()
     t.clock.advance(60)
     expect((await register(t, { username: 'cat', email: 'cat@example.com' })).status).toBe(201)
   })
@@ -36,12 +36,12 @@ describe('accounts rate limits', () => {
       answers.push([res.status, await res.text()])
     }
     expect(answers).toEqual(Array(4).fill([200, JSON.stringify(SENT)]))
-    expect(mailsTo(t, 'ann@example.com', 'password_reset')).toBe(2)
+    expect(await mailsTo(t, 'ann@example.com', 'password_reset')).toBe(2)
     // Unknown addresses are counted the same way and answered the same: nothing tells them apart.
     for (let i = 0; i < 3; i++) expect(await (await post(t, 'password/reset/', { email: 'nobody@example.com' })).json()).toEqual(SENT)
     t.clock.advance(60)
     await post(t, 'password/reset/', { email: 'ann@example.com' })
-    expect(mailsTo(t, 'ann@example.com', 'password_reset')).toBe(3)
+    expect(await mailsTo(t, 'ann@example.com', 'password_reset')).toBe(3)
   })
 
   it('with PASSWORD_RESET_PREVENT_ENUMERATION false, the per-address limit is a plain 429', async () => {
@@ -64,12 +64,12 @@ describe('accounts rate limits', () => {
     // The default: one resend per address every 3 minutes.
     const t = makeTestApp({ accountRateLimits: ['confirm_email=1/3m/key'] })
     await register(t)
-    const before = mailsTo(t, 'ann@example.com', 'verify_email')
+    const before = await mailsTo(t, 'ann@example.com', 'verify_email')
     for (let i = 0; i < 3; i++) expect(await (await post(t, 'registration/resend-email/', { email: 'ann@example.com' })).json()).toEqual({ detail: 'ok' })
-    expect(mailsTo(t, 'ann@example.com', 'verify_email')).toBe(before + 1)
+    expect(await mailsTo(t, 'ann@example.com', 'verify_email')).toBe(before + 1)
     t.clock.advance(180)
     await post(t, 'registration/resend-email/', { email: 'ANN@example.com' })
-    expect(mailsTo(t, 'ann@example.com', 'verify_email')).toBe(before + 2)
+    expect(await mailsTo(t, 'ann@example.com', 'verify_email')).toBe(before + 2)
   })
 
   it('reset confirmations are throttled per client', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'bun:test'
 import { silentLogger } from '../../src/http/logger.ts'
 import { serve } from '../../src/http/server.ts'
 import { PASSWORD, bearer, cookieHeader, createUser, loggedIn, login, makeAuthApp, post, setCookies } from './helpers.ts'
+import { selectOne } from '../helpers/db.ts'
 
 async function cookieSession(overrides = {}) {
   const t = makeAuthApp(overrides)
@@ -140,7 +141,7 @@ describe('a cross-origin page cannot log the browser in (login CSRF)', () => {
     })
     expect(res.status).toBe(403)
     expect((await res.json()).code).toBe('csrf_failed')
-    expect(t.deps.db.query('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 })
+    expect(await selectOne(t.deps.db, 'SELECT count(*) AS n FROM users')).toEqual({ n: 0 })
     const bad = await t.req('/api/auth/registration/', { method: 'POST', headers: { origin: 'https://evil.example.com' }, json: {} })
     expect(bad.status).toBe(403)
   })

@@ -3,6 +3,7 @@
 import { beforeEach, describe, expect, it } from 'bun:test'
 import type { Config } from '../../src/config/settings.ts'
 import { makeTestApp, type TestApp } from '../helpers/app.ts'
+import { execute } from '../helpers/db.ts'
 import { bearer, cookieHeader, createUser, login, setCookies } from './helpers.ts'
 
 const FA = '/api/auth/forward-auth/'
@@ -72,7 +73,7 @@ describe('forward-auth/ answers', () => {
   })
 
   it('an inactive user is refused', async () => {
-    s.t.deps.db.query('UPDATE users SET is_active = 0 WHERE id = $id').run({ id: s.id })
+    await execute(s.t.deps.db, 'UPDATE users SET is_active = 0 WHERE id = $id', { id: s.id })
     expect((await s.t.req(FA, { headers: bearer(s.access) })).status).toBe(401)
   })
 })

@@ -7,6 +7,7 @@ import { createSession } from '../../src/auth/sessions.ts'
 import type { Config } from '../../src/config/settings.ts'
 import { authPlugin } from '../../src/http/auth.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'
+import { execute } from '../helpers/db.ts'
 
 export const PASSWORD = 'correct horse battery staple'
 
@@ -28,21 +29,21 @@ export async function createUser(
   u: { username?: string; email?: string; password?: string; verified?: boolean; active?: boolean } = {},
 ) {
   const passwordHash = await hashPassword(u.password ?? PASSWORD, hashParams(t.deps.config))
-  const id = createUsersRepo(t.deps.db).insert({
+  const id = await createUsersRepo(t.deps.db).insert({
     username: u.username ?? 'alice',
     email: u.email ?? 'alice@example.com',
     passwordHash,
     emailVerified: u.verified ?? true,
     now: t.clock.now(),
   })
-  if (u.active === false) t.deps.db.query('UPDATE users SET is_active = 0 WHERE id = $id').run({ id })
+  if (u.active === false) await execute(t.deps.db, 'UPDATE users SET is_active = 0 WHERE id = $id', { id })
   return id
 }
 
 /** A session and access JWT made directly (no login route), for tests of the macro itself. */
 export async function mintAccessToken(t: TestApp, userId: number) {
   const now = t.clock.now()
-  const sessionId = createSession(t.deps.db, userId, { userAgent: 'test', ip: '127.0.0.1' }, { now, expiresAt: now + 86_400_000 })
+  const sessionId = await createSession(t.deps.db, userId, { userAgent: 'test', ip: '127.0.0.1' }, { now, expiresAt: now + 86_400_000 })
   const token = await authServices(t.deps).jwt.sign('access', {
     userId,
     sessionId,

@@ -68,11 +68,11 @@ describe('JWKS and signing keys', () => {
     // `authkit keys rotate` in another process: its own connection to the same file.
     const other = openDatabase(path, { clock })
     const rotated = await rotateSigningKey({ db: other, config, clock })
-    other.close()
+    await other.close()
     expect(rotated).not.toBe(before)
     clock.advance(1)
     expect((await keys.signingKey()).kid).toBe(rotated)
-    deps.db.close()
+    await deps.db.close()
   })
 
   it('keeps the key pair in the database: another app on the same data signs with the same key', async () => {

@@ -5,6 +5,7 @@ import type { CliIO } from '../../src/cli/commands.ts'
 import { runCli } from '../../src/cli/index.ts'
 import { dbPath, openDatabase } from '../../src/db/open.ts'
 import { tempDirs } from '../helpers/temp.ts'
+import { selectAll } from '../helpers/db.ts'
 
 const tempDir = tempDirs('authkit-keys-')
 
@@ -16,12 +17,12 @@ function cli(env: Record<string, string> = {}) {
   return { data: join(cwd, 'data'), run: (...argv: string[]) => runCli(argv, io), out: () => out.join(''), err: () => err.join('') }
 }
 
-const keys = (data: string) => {
+const keys = async (data: string) => {
   const db = openDatabase(dbPath(data))
   try {
-    return db.query('SELECT kid, alg, retired_at FROM signing_keys ORDER BY created_at').all() as { kid: string; alg: string; retired_at: number | null }[]
+    return await selectAll<{ kid: string; alg: string; retired_at: number | null }>(db, 'SELECT kid, alg, retired_at FROM signing_keys ORDER BY created_at')
   } finally {
-    db.close()
+    await db.close()
   }
 }
 
@@ -30,7 +31,7 @@ describe('authkit keys rotate', () => {
     const c = cli()
     expect(await c.run('keys', 'rotate', '--data', c.data)).toBe(0)
     expect(await c.run('keys', 'rotate', '--data', c.data)).toBe(0)
-    const rows = keys(c.data)
+    const rows = await keys(c.data)
     expect(rows).toHaveLength(2)
     expect(rows.every((r) => r.alg === 'EdDSA')).toBe(true)
     expect(rows[0]!.retired_at).not.toBeNull()
@@ -41,7 +42,7 @@ describe('authkit keys rotate', () => {
   it('uses the configured algorithm', async () => {
     const c = cli({ AUTHKIT_JWT_ALGORITHM: 'ES256' })
     expect(await c.run('keys', 'rotate', '--data', c.data)).toBe(0)
-    expect(keys(c.data).map((r) => r.alg)).toEqual(['ES256'])
+    expect((await keys(c.data)).map((r) => r.alg)).toEqual(['ES256'])
   })
 
   it('explains that HS256 has no key pair to rotate', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'bun:test'
 import { hashPassword } from '../../src/accounts/passwords.ts'
 import { createUsersRepo } from '../../src/accounts/users.repo.ts'
 import { PASSWORD, bearer, createUser, login, makeAuthApp, setCookieLine, setCookies } from './helpers.ts'
+import { selectOne, execute } from '../helpers/db.ts'
 
 const INVALID = { non_field_errors: ['Unable to log in with provided credentials.'] }
 
@@ -100,15 +101,15 @@ describe('login', () => {
     const t = makeAuthApp({ argon2MemoryCost: 2048, argon2TimeCost: 2 })
     const id = await createUser(t)
     const old = await hashPassword(PASSWORD, { memoryCost: 1024, timeCost: 1 })
-    t.deps.db.query('UPDATE users SET password_hash = $h WHERE id = $id').run({ h: old, id })
+    await execute(t.deps.db, 'UPDATE users SET password_hash = $h WHERE id = $id', { h: old, id })
     expect((await login(t)).status).toBe(200)
-    const upgraded = createUsersRepo(t.deps.db).byId(id)!.password_hash
+    const upgraded = (await createUsersRepo(t.deps.db).byId(id))!.password_hash
     expect(upgraded).toStartWith('$argon2id$v=19$m=2048,t=2,')
     expect(await Bun.password.verify(PASSWORD, upgraded)).toBe(true)
     // A failed login changes nothing.
-    t.deps.db.query('UPDATE users SET password_hash = $h WHERE id = $id').run({ h: old, id })
+    await execute(t.deps.db, 'UPDATE users SET password_hash = $h WHERE id = $id', { h: old, id })
     await login(t, { username: 'alice', password: 'wrong' })
-    expect(createUsersRepo(t.deps.db).byId(id)!.password_hash).toBe(old)
+    expect((await createUsersRepo(t.deps.db).byId(id))!.password_hash).toBe(old)
   })
 
   it('records last_login and a session with user agent and address', async () => {
@@ -116,8 +117,8 @@ describe('login', () => {
     const id = await createUser(t)
     t.clock.advance(60)
     await login(t, undefined, { 'user-agent': 'TestBrowser/1.0' })
-    expect(createUsersRepo(t.deps.db).byId(id)!.last_login).toBe(t.clock.now())
-    const session = t.deps.db.query('SELECT * FROM sessions WHERE user_id = $id').get({ id }) as Record<string, unknown>
+    expect((await createUsersRepo(t.deps.db).byId(id))!.last_login).toBe(t.clock.now())
+    const session = (await selectOne(t.deps.db, 'SELECT * FROM sessions WHERE user_id = $id', { id })) as Record<string, unknown>
     expect(session).toMatchObject({ user_agent: 'TestBrowser/1.0', created_at: t.clock.now(), revoked_at: null })
   })
 

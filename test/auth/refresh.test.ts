@@ -3,6 +3,7 @@ import { describe, expect, it } from 'bun:test'
 import { memoryLogger } from '../../src/http/logger.ts'
 import { sha256 } from '../../src/lib/crypto.ts'
 import { bearer, cookieHeader, loggedIn, makeAuthApp, post, setCookieLine, setCookies } from './helpers.ts'
+import { execute, selectAll } from '../helpers/db.ts'
 
 const refresh = (t: ReturnType<typeof makeAuthApp>, token: string) => post(t, '/api/auth/token/refresh/', { refresh: token })
 
@@ -110,7 +111,7 @@ describe('token refresh', () => {
 
 describe('refresh tokens on record', () => {
   type Row = { jti: string; token_hash: string | null }
-  const rows = (t: ReturnType<typeof makeAuthApp>) => t.deps.db.query<Row, []>('SELECT * FROM refresh_tokens').all()
+  const rows = (t: ReturnType<typeof makeAuthApp>) => selectAll<Row>(t.deps.db, 'SELECT * FROM refresh_tokens')
   const jtiOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti
   /** The token's header and payload under another valid signature by the same key. */
   const withSignatureOf = (token: string, donor: string) => `${token.split('.').slice(0, 2).join('.')}.${donor.split('.')[2]}`
@@ -119,9 +120,9 @@ describe('refresh tokens on record', () => {
     const t = makeAuthApp({ useAuthCookie: false })
     const { body } = await loggedIn(t)
     const next = await (await refresh(t, body.refresh_token!)).json()
-    const stored = Object.fromEntries(rows(t).map((r) => [r.jti, r.token_hash]))
+    const stored = Object.fromEntries((await rows(t)).map((r) => [r.jti, r.token_hash]))
     expect(stored).toEqual({ [jtiOf(body.refresh_token!)]: sha256(body.refresh_token!), [jtiOf(next.refresh_token)]: sha256(next.refresh_token) })
-    const everything = JSON.stringify(t.deps.db.query('SELECT * FROM refresh_tokens').all())
+    const everything = JSON.stringify((await selectAll(t.deps.db, 'SELECT * FROM refresh_tokens')))
     for (const token of [body.refresh_token!, next.refresh_token]) expect(everything).not.toContain(token.split('.')[2])
   })
 
@@ -140,7 +141,7 @@ describe('refresh tokens on record', () => {
   it('a token recorded without a digest (before migration 0006) is checked by its signature', async () => {
     const t = makeAuthApp({ useAuthCookie: false })
     const { body } = await loggedIn(t)
-    t.deps.db.run('UPDATE refresh_tokens SET token_hash = NULL')
+    await execute(t.deps.db, 'UPDATE refresh_tokens SET token_hash = NULL')
     expect((await refresh(t, withSignatureOf(body.refresh_token!, body.access_token!))).status).toBe(401)
     expect((await refresh(t, body.refresh_token!)).status).toBe(200)
   })

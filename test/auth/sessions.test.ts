@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'bun:test'
 import { revokeUserSessions } from '../../src/auth/sessions.ts'
 import { PASSWORD, bearer, createUser, login, makeAuthApp, mintAccessToken, post } from './helpers.ts'
+import { execute } from '../helpers/db.ts'
 
 describe('sessions', () => {
   it('password change revokes the other sessions but not the current one', async () => {
@@ -29,7 +30,7 @@ describe('sessions', () => {
     const current = await mintAccessToken(t, id)
     const other = await mintAccessToken(t, id)
     // What password change does inside its transaction.
-    t.deps.db.transaction(() => revokeUserSessions(t.deps.db, id, { except: current.sessionId, now: t.clock.now(), reason: 'password_change' }))()
+    await t.deps.db.transaction((tx) => Promise.resolve(revokeUserSessions(tx, id, { except: current.sessionId, now: t.clock.now(), reason: 'password_change' })))
 
     expect((await t.req('/probe', { headers: bearer(current.token) })).status).toBe(200)
     const res = await t.req('/probe', { headers: bearer(other.token) })
@@ -44,7 +45,7 @@ describe('sessions', () => {
     const a1 = await mintAccessToken(t, alice)
     const a2 = await mintAccessToken(t, alice)
     const b1 = await mintAccessToken(t, bob)
-    expect(revokeUserSessions(t.deps.db, alice, { now: t.clock.now(), reason: 'password_reset' })).toBe(2)
+    expect(await revokeUserSessions(t.deps.db, alice, { now: t.clock.now(), reason: 'password_reset' })).toBe(2)
 
     expect((await t.req('/probe', { headers: bearer(a1.token) })).status).toBe(401)
     expect((await t.req('/probe', { headers: bearer(a2.token) })).status).toBe(401)
@@ -55,7 +56,7 @@ describe('sessions', () => {
     const t = makeAuthApp()
     const id = await createUser(t)
     const { token } = await mintAccessToken(t, id)
-    t.deps.db.query('UPDATE users SET is_active = 0 WHERE id = $id').run({ id })
+    await execute(t.deps.db, 'UPDATE users SET is_active = 0 WHERE id = $id', { id })
     expect((await t.req('/probe', { headers: bearer(token) })).status).toBe(401)
   })
 })

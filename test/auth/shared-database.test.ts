@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { ManualClock } from '../../src/lib/clock.ts'
 import { tempDirs } from '../helpers/temp.ts'
 import { bearer, loggedIn, makeAuthApp, post } from './helpers.ts'
+import { selectOne } from '../helpers/db.ts'
 
 const tempDir = tempDirs('authkit-shared-')
 
@@ -37,7 +38,7 @@ describe('several processes on one database', () => {
     expect([ra.status, rb.status]).toEqual([200, 200])
     const [na, nb] = [await ra.json(), await rb.json()]
     expect(na.refresh_token).toBe(nb.refresh_token)
-    expect(a.deps.db.query('SELECT count(*) AS n FROM refresh_tokens').get()).toEqual({ n: 2 })
+    expect((await selectOne(a.deps.db, 'SELECT count(*) AS n FROM refresh_tokens'))).toEqual({ n: 2 })
     expect((await post(b, '/api/auth/token/refresh', { refresh: na.refresh_token })).status).toBe(200)
   })
 

@@ -8,12 +8,12 @@ import { createApp } from '../../src/app.ts'
 import { createThrottle } from '../../src/auth/throttle.ts'
 import { loadConfig } from '../../src/config/load.ts'
 import { defaults } from '../../src/config/settings.ts'
-import { openDatabase } from '../../src/db/open.ts'
 import { silentLogger } from '../../src/http/logger.ts'
 import { serve } from '../../src/http/server.ts'
 import { ManualClock } from '../../src/lib/clock.ts'
 import { testConfig } from '../helpers/app.ts'
 import { PASSWORD, createUser, login, makeAuthApp } from './helpers.ts'
+import { selectAll, selectOne, testDatabase } from '../helpers/db.ts'
 
 const WRONG = { username: 'alice', password: 'not the password' }
 const RIGHT = { username: 'alice', password: PASSWORD }
@@ -149,7 +149,7 @@ describe('the limits themselves', () => {
     const tries = await statuses(40, () => login(t, WRONG))
     expect(tries.every((s) => s === 400)).toBe(true)
     expect((await login(t, RIGHT)).status).toBe(200)
-    expect(t.deps.db.query('SELECT count(*) AS n FROM throttle').get()).toEqual({ n: 0 })
+    expect((await selectOne(t.deps.db, 'SELECT count(*) AS n FROM throttle'))).toEqual({ n: 0 })
   })
 
   it('the defaults are on outside tests: 5 failed logins lock an account key', async () => {
@@ -165,8 +165,8 @@ describe('the limits themselves', () => {
     const clock = new ManualClock()
     const config = testConfig({ accountRateLimits: ['login=2/m/ip'] })
     const open = () => {
-      const db = openDatabase(join(dir, 'authkit.db'), { clock })
-      cleanups.push(() => db.close())
+      const db = testDatabase({ path: join(dir, 'authkit.db'), clock })
+      cleanups.push(() => void db.close())
       const app = createApp({ config, db, clock, log: silentLogger })
       return (body: object) => app.handle(new Request('http://localhost/api/auth/login/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }))
     }
@@ -179,17 +179,17 @@ describe('the limits themselves', () => {
     expect((await open()(WRONG)).status).toBe(429)
   })
 
-  it('ended windows are swept, and buckets hold no raw e-mail addresses or client addresses', () => {
+  it('ended windows are swept, and buckets hold no raw e-mail addresses or client addresses', async () => {
     const clock = new ManualClock()
-    const db = openDatabase(':memory:', { clock })
+    const db = testDatabase({ clock })
     const throttle = createThrottle({ db, clock, config: { accountRateLimits: ['signup=5/m/ip', 'signup=5/m/key'], trustedProxies: [] } })
-    throttle.count('signup', { ip: '198.51.100.7', key: 'Ann@Example.com' })
-    const rows = db.query<{ bucket: string }, []>('SELECT bucket FROM throttle').all()
+    await throttle.count('signup', { ip: '198.51.100.7', key: 'Ann@Example.com' })
+    const rows = await selectAll<{ bucket: string }>(db, 'SELECT bucket FROM throttle')
     expect(rows.length).toBe(2)
     for (const { bucket } of rows) expect(bucket).toMatch(/^[0-9a-f]{64}$/)
     clock.advance(61)
-    throttle.count('signup', { ip: '198.51.100.8' })
-    expect(db.query('SELECT count(*) AS n FROM throttle').get()).toEqual({ n: 1 })
+    await throttle.count('signup', { ip: '198.51.100.8' })
+    expect((await selectOne(db, 'SELECT count(*) AS n FROM throttle'))).toEqual({ n: 1 })
   })
 
   it('the OpenAPI document lists the 429 answer on every throttled route', async () => {

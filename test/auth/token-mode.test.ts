@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'bun:test'
 import { sha256 } from '../../src/lib/crypto.ts'
 import { createUser, login, makeAuthApp, setCookieLine, setCookies } from './helpers.ts'
+import { selectAll, selectOne } from '../helpers/db.ts'
 
 const tokenApp = async (overrides = {}) => {
   const t = makeAuthApp({ authType: 'token', ...overrides })
@@ -22,9 +23,9 @@ describe('token mode', () => {
 
   it('a token-mode key is not present in the database in usable form', async () => {
     const { t, body } = await tokenApp()
-    const dump = t.deps.db.serialize()
-    expect(Buffer.from(dump).includes(Buffer.from(body.key))).toBe(false)
-    const row = t.deps.db.query('SELECT key_hash FROM sessions').get() as { key_hash: string }
+    const dump = JSON.stringify(await selectAll(t.deps.db, 'SELECT * FROM sessions'))
+    expect(dump.includes(body.key)).toBe(false)
+    const row = (await selectOne(t.deps.db, 'SELECT key_hash FROM sessions')) as { key_hash: string }
     expect(row.key_hash).toBe(sha256(body.key))
     // The stored hash does not work as a key.
     expect((await t.req('/probe', { headers: { authorization: `Token ${row.key_hash}` } })).status).toBe(401)

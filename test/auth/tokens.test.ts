@@ -6,6 +6,7 @@ import { rotateSigningKey } from '../../src/auth/keys.ts'
 import { authServices } from '../../src/auth/services.ts'
 import { revokeSession } from '../../src/auth/sessions.ts'
 import { bearer, loggedIn, makeAuthApp, post } from './helpers.ts'
+import { selectOne } from '../helpers/db.ts'
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url')
 
@@ -82,7 +83,7 @@ describe('access token validation', () => {
   it('refuses a token of a revoked session', async () => {
     const { t, access, claims } = await setup()
     expect((await t.req('/probe', { headers: bearer(access) })).status).toBe(200)
-    revokeSession(t.deps.db, claims.sid as string, { now: t.clock.now(), reason: 'admin' })
+    await revokeSession(t.deps.db, claims.sid as string, { now: t.clock.now(), reason: 'admin' })
     await expectRefused(t, access)
   })
 
@@ -189,7 +190,7 @@ describe('malformed and forged tokens (the parser of src/auth/jws.ts)', () => {
   it('refuses a token whose kid names a stored key of another algorithm', async () => {
     const { t, header, claims } = await setup()
     const otherKid = await rotateSigningKey(t.deps, 'ES256')
-    const row = t.deps.db.query('SELECT private_jwk FROM signing_keys WHERE kid = $kid').get({ kid: otherKid }) as { private_jwk: string }
+    const row = (await selectOne(t.deps.db, 'SELECT private_jwk FROM signing_keys WHERE kid = $kid', { kid: otherKid })) as { private_jwk: string }
     const es256 = await jose.importJWK(JSON.parse(row.private_jwk), 'ES256')
     for (const alg of ['ES256', 'EdDSA']) {
       const forged = await new jose.SignJWT(claims).setProtectedHeader({ ...header, alg: 'ES256', kid: otherKid } as jose.JWTHeaderParameters).sign(es256)

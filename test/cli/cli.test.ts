@@ -142,8 +142,8 @@ describe('authkit users create', () => {
     expect(await c.run('users', 'create', '--username', 'root', '--email', 'Root@Example.com', '--password', 'correct horse battery', '--verified', '--data', c.data)).toBe(0)
     expect(c.out()).toContain('created user 1 root <root@example.com> (verified)')
     const db = openDatabase(dbPath(c.data))
-    const user = createUsersRepo(db).byUsername('root')!
-    db.close()
+    const user = (await createUsersRepo(db).byUsername('root'))!
+    await db.close()
     expect(user.email).toBe('root@example.com')
     expect(user.email_verified).toBe(1)
     expect(user.password_hash).toStartWith('$argon2id$')
@@ -154,8 +154,8 @@ describe('authkit users create', () => {
     const c = cli({ stdin: 'from stdin secret\n' })
     expect(await c.run('users', 'create', '--username', 'ann', '--email', 'ann@example.com', '--password-stdin', '--data', c.data)).toBe(0)
     const db = openDatabase(dbPath(c.data))
-    const user = createUsersRepo(db).byUsername('ann')!
-    db.close()
+    const user = (await createUsersRepo(db).byUsername('ann'))!
+    await db.close()
     expect(user.email_verified).toBe(0)
     expect(await verifyPassword('from stdin secret', user.password_hash)).toBe(true)
   })
@@ -193,9 +193,9 @@ describe('authkit outbox list', () => {
 
     const db = openDatabase(dbPath(c.data))
     const outbox = createOutboxRepo(db)
-    outbox.add({ to: 'a@example.com', subject: 'First', text: 'one', kind: 'verify_email' }, Date.UTC(2026, 0, 1))
-    outbox.add({ to: 'b@example.com', subject: 'Second', text: 'two', html: '<p>two</p>', kind: 'password_reset' }, Date.UTC(2026, 0, 2))
-    db.close()
+    await outbox.add({ to: 'a@example.com', subject: 'First', text: 'one', kind: 'verify_email' }, Date.UTC(2026, 0, 1))
+    await outbox.add({ to: 'b@example.com', subject: 'Second', text: 'two', html: '<p>two</p>', kind: 'password_reset' }, Date.UTC(2026, 0, 2))
+    await db.close()
 
     const c2 = { ...c, outStart: c.out().length }
     expect(await c.run('outbox', 'list', '--json', '--data', c.data)).toBe(0)
@@ -216,8 +216,8 @@ describe('output through a pipe', () => {
     expect(await c.run('outbox', 'list', '--data', c.data)).toBe(0) // creates the data directory
     const db = openDatabase(dbPath(c.data))
     const outbox = createOutboxRepo(db)
-    for (let i = 0; i < 200; i++) outbox.add({ to: `u${i}@example.com`, subject: `Mail ${i}`, text: 'x'.repeat(2000), kind: 'verify_email' }, Date.now())
-    db.close()
+    for (let i = 0; i < 200; i++) await outbox.add({ to: `u${i}@example.com`, subject: `Mail ${i}`, text: 'x'.repeat(2000), kind: 'verify_email' }, Date.now())
+    await db.close()
     const main = new URL('../../src/main.ts', import.meta.url).pathname
     // A real pipe into another program that starts reading late, as `| jq` may.
     const proc = Bun.spawn(['sh', '-c', `"$0" "$1" outbox list --json --data "$2" | (sleep 0.3; cat)`, process.execPath, main, c.data], {

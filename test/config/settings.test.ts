@@ -87,6 +87,7 @@ describe('every bad value stops start-up with one line naming the setting, the v
     ['an origin', { AUTHKIT_CORS_ALLOWED_ORIGINS: 'https://app.example.com/path' }, ['CORS_ALLOWED_ORIGINS', 'origins like']],
     ['a URL', { AUTHKIT_FRONTEND_BASE_URL: 'ftp://x' }, ['FRONTEND_BASE_URL', '"ftp://x"', 'http(s) URL']],
     ['the SMTP URL', { AUTHKIT_EMAIL_URL: 'mailto:x' }, ['EMAIL_URL', 'smtp://']],
+    ['a database URL of another scheme', { AUTHKIT_DATABASE_URL: 'mysql://u:p@db/authkit' }, ['DATABASE_URL', 'postgres://']],
     ['the samesite choice', { AUTHKIT_AUTH_COOKIE_SAMESITE: 'lax' }, ['AUTH_COOKIE_SAMESITE', 'one of Lax, Strict, None']],
     ['the JWT algorithm', { AUTHKIT_JWT_ALGORITHM: 'none' }, ['JWT_ALGORITHM', 'one of EdDSA, HS256, RS256, ES256']],
     ['the verification mode', { AUTHKIT_ACCOUNT_EMAIL_VERIFICATION: 'always' }, ['ACCOUNT_EMAIL_VERIFICATION', 'one of none, optional, mandatory']],
@@ -208,6 +209,21 @@ describe('authkit config output', () => {
     expect(text).not.toContain('k'.repeat(40))
     expect(text).not.toContain('hunter2')
     expect(text.split('\n').length).toBe(Object.keys(SETTINGS).length)
+  })
+})
+
+describe('DATABASE_URL', () => {
+  it('the password in DATABASE_URL is masked by authkit config, and the rest shown', () => {
+    const loaded = loadConfig({ env: { AUTHKIT_DATABASE_URL: 'postgresql://authkit:pg-s3cret-pw@db.internal:5432/auth' }, cwd: tempDir() })
+    const text = describeConfig(loaded)
+    expect(text).toContain('DATABASE_URL = "postgresql://authkit:********@db.internal:5432/auth"  # env')
+    expect(text).not.toContain('pg-s3cret-pw')
+  })
+
+  it('a bad scheme is refused naming the setting, without echoing the password', () => {
+    const message = errorOf({ env: { AUTHKIT_DATABASE_URL: 'mysql://u:pw-not-shown@db/authkit' }, cwd: tempDir() })
+    expect(message).toContain('DATABASE_URL')
+    expect(message).not.toContain('pw-not-shown')
   })
 })
 

@@ -2,13 +2,18 @@ import { describe, expect, it } from 'bun:test'
 import { Database } from 'bun:sqlite'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { NewerDatabaseError, openDatabase, schemaVersion } from '../../src/db/open.ts'
-import { MIGRATIONS } from '../../src/db/migrations/index.ts'
+import { NewerDatabaseError } from '../../src/db/engine.ts'
+import { MIGRATIONS as BOTH, type Migration } from '../../src/db/migrations/index.ts'
+import { openSqlite, userVersion as schemaVersion } from '../../src/db/sqlite.ts'
 import { ManualClock } from '../../src/lib/clock.ts'
 import { tempDirs } from '../helpers/temp.ts'
 
 const tempDir = tempDirs('authkit-db-')
 const tempDb = () => join(tempDir(), 'authkit.db')
+
+// The SQLite engine's migrations (PostgreSQL's: test/db/postgres.test.ts), on its raw connection.
+const MIGRATIONS = BOTH.sqlite
+const openDatabase = (path: string, opts: { clock?: ManualClock; migrations?: readonly Migration[] } = {}) => openSqlite(path, opts).connection
 
 const tables = (db: Database) =>
   db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name)
@@ -84,12 +89,14 @@ describe('migrations', () => {
     db.close()
   })
 
-  it('the embedded list names every .sql file in the migrations folder, in order', () => {
-    const files = readdirSync(join(import.meta.dir, '../../src/db/migrations'))
-      .filter((f) => f.endsWith('.sql'))
-      .sort()
-      .map((f) => f.replace(/\.sql$/, ''))
-    expect(MIGRATIONS.map((m) => m.name)).toEqual(files)
-    expect(MIGRATIONS.map((m) => m.version)).toEqual(files.map((_, i) => i + 1))
+  it('the embedded lists name every .sql file of each engine, in order, the same steps for both', () => {
+    for (const engine of ['sqlite', 'postgres'] as const) {
+      const files = readdirSync(join(import.meta.dir, '../../src/db/migrations', engine))
+        .filter((f) => f.endsWith('.sql'))
+        .sort()
+        .map((f) => f.replace(/\.sql$/, ''))
+      expect(BOTH[engine].map((m) => m.name)).toEqual(files)
+      expect(BOTH[engine].map((m) => m.version)).toEqual(files.map((_, i) => i + 1))
+    }
   })
 })

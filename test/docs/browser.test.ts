@@ -24,7 +24,7 @@ describe.skipIf(!CHROMIUM)('the documentation pages in a real browser', () => {
     // As under --dev: plain http, so cookies are not Secure.
     const t = makeTestApp({ authCookieSecure: false })
     const passwordHash = await hashPassword(PASSWORD, hashParams(t.deps.config))
-    createUsersRepo(t.deps.db).insert({ username: 'alice', email: 'alice@example.com', passwordHash, emailVerified: true, now: t.clock.now() })
+    await createUsersRepo(t.deps.db).insert({ username: 'alice', email: 'alice@example.com', passwordHash, emailVerified: true, now: t.clock.now() })
     server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: (request) => t.app.handle(request) })
     base = `http://127.0.0.1:${server.port}`
     browser = await chromium.launch({

@@ -56,15 +56,13 @@ const identity = (): Identity => {
 async function createUser(t: TestApp, verified = true): Promise<Identity> {
   const who = identity()
   const passwordHash = await hashPassword(who.password, hashParams(t.deps.config))
-  createUsersRepo(t.deps.db).insert({ ...who, passwordHash, emailVerified: verified, now: t.clock.now() })
+  await createUsersRepo(t.deps.db).insert({ ...who, passwordHash, emailVerified: verified, now: t.clock.now() })
   return who
 }
 
 /** The query parameters of the links in the newest e-mail to `to`. */
-function linkParams(t: TestApp, to: string): Record<string, string> {
-  const mail = createOutboxRepo(t.deps.db)
-    .list()
-    .find((m) => m.recipient === to)
+async function linkParams(t: TestApp, to: string): Promise<Record<string, string>> {
+  const mail = (await createOutboxRepo(t.deps.db).list()).find((m) => m.recipient === to)
   if (!mail) throw new Error(`no e-mail to ${to} in the outbox`)
   const params: Record<string, string> = {}
   for (const [url] of mail.text_body.matchAll(/https?:\/\/\S+/g)) for (const [k, v] of new URL(url).searchParams) params[k] = v
@@ -316,7 +314,7 @@ for (const [setupName, overrides] of SETUPS) {
           const sender = ctx.ops.find((x) => x.op.operationId === mailed.mailedBy)!
           const sent = await t.req(sender.path, { method: sender.method.toUpperCase(), json: { email: user.email } })
           expect({ mailedBy: mailed.mailedBy, status: sent.status }).toEqual({ mailedBy: mailed.mailedBy, status: 200 })
-          session.mailed = linkParams(t, user.email)
+          session.mailed = await linkParams(t, user.email)
         }
         await check(ctx, o, validCall(ctx, o, user, session, via, encoding), problems)
       }

@@ -2,9 +2,9 @@
 import { type App, type Deps, createApp } from '../../src/app.ts'
 import type { ServerConfig } from '../../src/config/data-dir.ts'
 import { type Config, defaults } from '../../src/config/settings.ts'
-import { openDatabase } from '../../src/db/open.ts'
 import { type Logger, silentLogger } from '../../src/http/logger.ts'
 import { ManualClock } from '../../src/lib/clock.ts'
+import { testDatabase } from './db.ts'
 import { createMetrics } from '../../src/ops/metrics.ts'
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789'
@@ -37,7 +37,7 @@ export function testConfig(overrides: Partial<Config> = {}): ServerConfig {
 export function makeTestApp(overrides: Partial<Config> = {}, opts: { log?: Logger; clock?: ManualClock; dbPath?: string } = {}): TestApp {
   const clock = opts.clock ?? new ManualClock(Date.now())
   const config = testConfig(overrides)
-  const db = openDatabase(opts.dbPath ?? ':memory:', { clock })
+  const db = testDatabase({ clock, path: opts.dbPath })
   const metrics = config.metricsEnabled ? createMetrics(db) : undefined
   const deps: Deps = { config, db, clock, log: opts.log ?? silentLogger, metrics }
   const app = createApp(deps)

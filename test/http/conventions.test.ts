@@ -179,7 +179,7 @@ describe('health', () => {
 
   it('GET /healthz answers 503 when the database is gone', async () => {
     const t = probeApp()
-    t.deps.db.close()
+    await t.deps.db.close()
     const res = await t.req('/healthz')
     expect(res.status).toBe(503)
   })

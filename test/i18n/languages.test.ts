@@ -97,7 +97,7 @@ describe('answers', () => {
       expect(ok.status).toBe(201)
       expect(ok.headers.get('content-language')).toBe(lang)
       expect(((await ok.json()) as { detail: string }).detail).toBe(CATALOGUES[lang]!['Verification e-mail sent.'])
-      const mail = lastMail(t)
+      const mail = await lastMail(t)
       expect(mail.subject).toBe(`[authkit] ${CATALOGUES[lang]!['[{site}] Please Confirm Your Email Address'].replace('[{site}] ', '')}`)
       expect(mail.text_body).toContain(CATALOGUES[lang]!['Hello from {site}!'].replace('{site}', 'authkit'))
       expect(mail.html_body).toContain(`lang="${lang}"`)
@@ -114,7 +114,7 @@ describe('answers', () => {
   it('a ja request gets its verification mail and page in Japanese', async () => {
     const t = makeTestApp()
     expect((await registerIn(t, 'ja-JP,en;q=0.5', GOOD_PASSWORD)).status).toBe(201)
-    const mail = lastMail(t)
+    const mail = await lastMail(t)
     expect(mail.subject).toBe('[authkit] メールアドレスの確認をお願いします')
     expect(mail.text_body).toContain('このリンクは 1 回だけ使用でき、有効期間は 3 日 です。')
     const link = linkIn(mail.text_body)
@@ -126,7 +126,7 @@ describe('answers', () => {
     const t = makeTestApp()
     await registerIn(t, 'fr', GOOD_PASSWORD)
     await t.req('/api/auth/registration/resend-email/', { method: 'POST', headers: { 'accept-language': 'es' }, json: { email: 'ann@example.com' } })
-    expect(lastMail(t).subject).toBe('[authkit] Confirme su dirección de correo electrónico')
+    expect((await lastMail(t)).subject).toBe('[authkit] Confirme su dirección de correo electrónico')
   })
 
   it('English with no Accept-Language, an unknown language or en; LANGUAGE_CODE when none matches', async () => {

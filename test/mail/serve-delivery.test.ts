@@ -25,8 +25,8 @@ describe('authkit serve with EMAIL_URL', () => {
     // Left in the outbox by an earlier run.
     mkdirSync(data, { mode: 0o700 })
     const db = openDatabase(dbPath(data))
-    createOutboxRepo(db).add({ to: 'early@example.com', subject: 'From the last run', text: 'still pending', kind: 'verify_email' }, Date.now())
-    db.close()
+    await createOutboxRepo(db).add({ to: 'early@example.com', subject: 'From the last run', text: 'still pending', kind: 'verify_email' }, Date.now())
+    await db.close()
 
     let stop!: (s: string) => void
     const stopSignal = new Promise<string>((r) => {
@@ -60,7 +60,7 @@ describe('authkit serve with EMAIL_URL', () => {
     stop('SIGTERM')
     expect(await exit).toBe(0)
     const after = openDatabase(dbPath(data))
-    expect(createOutboxRepo(after).list().every((m) => m.sent_at !== null)).toBe(true)
-    after.close()
+    expect((await createOutboxRepo(after).list()).every((m) => m.sent_at !== null)).toBe(true)
+    await after.close()
   })
 })

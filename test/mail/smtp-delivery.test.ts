@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openDatabase } from '../../src/db/open.ts'
+import { testDatabase } from '../helpers/db.ts'
 import { memoryLogger, silentLogger } from '../../src/http/logger.ts'
 import { ManualClock } from '../../src/lib/clock.ts'
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
@@ -31,7 +31,7 @@ function worker(t: { deps: TestApp['deps'] } | { db: TestApp['deps']['db']; cloc
   return w
 }
 
-const row = (t: TestApp, id = 1) => createOutboxRepo(t.deps.db).byId(id)!
+const row = async (t: TestApp, id = 1) => (await createOutboxRepo(t.deps.db).byId(id))!
 
 describe('SMTP delivery', () => {
   it('delivers the verification e-mail (text and HTML carrying the link) and records sent_at', async () => {
@@ -46,12 +46,12 @@ describe('SMTP delivery', () => {
     expect(mail.subject).toBe('[Acme] Please Confirm Your Email Address')
     const link = linkIn(mail.text!)
     expect(mail.html).toContain(`href="${link.href}"`)
-    expect(row(t)).toMatchObject({ sent_at: t.clock.now(), attempts: 1, last_error: null })
+    expect((await row(t))).toMatchObject({ sent_at: t.clock.now(), attempts: 1, last_error: null })
 
     const key = link.searchParams.get('key')!
     const res = await t.req('/api/auth/registration/verify-email/', { method: 'POST', json: { key } })
     expect(res.status).toBe(200)
-    expect(userRow(t)!.email_verified).toBe(1)
+    expect((await userRow(t))!.email_verified).toBe(1)
   })
 
   it('delivers the password reset e-mail with a uid and token that reset the password', async () => {
@@ -80,7 +80,7 @@ describe('SMTP delivery', () => {
     const w = worker(t, server.url)
 
     expect(await w.drain()).toBe(0)
-    const failed = row(t)
+    const failed = (await row(t))
     expect(failed.sent_at).toBeNull()
     expect(failed.attempts).toBe(1)
     expect(failed.last_error).toContain('ECONNREFUSED')
@@ -91,7 +91,7 @@ describe('SMTP delivery', () => {
     t.clock.advance(retryDelay(1))
     expect(await w.drain()).toBe(1)
     expect(server.received).toHaveLength(1)
-    expect(row(t)).toMatchObject({ sent_at: t.clock.now(), attempts: 2 })
+    expect((await row(t))).toMatchObject({ sent_at: t.clock.now(), attempts: 2 })
   })
 
   it('retries back off exponentially and stop after MAX attempts, keeping the last error', async () => {
@@ -103,16 +103,16 @@ describe('SMTP delivery', () => {
     const delays: number[] = []
     for (let i = 0; i < 3; i++) {
       await w.drain()
-      const r = row(t)
+      const r = (await row(t))
       delays.push((r.next_attempt_at - t.clock.now()) / 1000)
       t.clock.advance(3600)
     }
     expect(delays).toEqual([30, 60, 120])
-    expect(row(t).attempts).toBe(3)
+    expect((await row(t)).attempts).toBe(3)
     await server.start()
     expect(await w.drain()).toBe(0)
-    expect(row(t)).toMatchObject({ attempts: 3, sent_at: null })
-    expect(row(t).last_error).toContain('ECONNREFUSED')
+    expect((await row(t))).toMatchObject({ attempts: 3, sent_at: null })
+    expect((await row(t)).last_error).toContain('ECONNREFUSED')
   })
 
   it('pending mail is picked up after a restart (a new worker on the reopened database)', async () => {
@@ -123,17 +123,17 @@ describe('SMTP delivery', () => {
     const server = await smtp()
     await server.stop()
 
-    const db1 = openDatabase(path, { clock })
-    createOutboxRepo(db1).add({ to: 'ann@example.com', subject: 'Hello', text: 'queued before the restart', kind: 'verify_email' }, clock.now())
+    const db1 = testDatabase({ path, clock })
+    await createOutboxRepo(db1).add({ to: 'ann@example.com', subject: 'Hello', text: 'queued before the restart', kind: 'verify_email' }, clock.now())
     const w1 = worker({ db: db1, clock }, server.url)
     expect(await w1.drain()).toBe(0)
     await w1.stop()
-    db1.close()
+    await db1.close()
 
     await server.start()
     clock.advance(retryDelay(1))
-    const db2 = openDatabase(path, { clock })
-    cleanups.push(() => db2.close())
+    const db2 = testDatabase({ path, clock })
+    cleanups.push(() => void db2.close())
     expect(await worker({ db: db2, clock }, server.url).drain()).toBe(1)
     expect(server.received[0]!.text).toContain('queued before the restart')
   })
@@ -149,7 +149,7 @@ describe('SMTP delivery', () => {
     await w.stop()
     await register(t, { username: 'bob', email: 'bob@example.com' })
     expect(await w.drain()).toBe(0) // stopped: nothing more goes out
-    expect(row(t, 2).sent_at).toBeNull()
+    expect((await row(t, 2)).sent_at).toBeNull()
   })
 
   it('logs in with the credentials in EMAIL_URL, and never writes them into the error or the log', async () => {
@@ -159,8 +159,8 @@ describe('SMTP delivery', () => {
     const log = memoryLogger()
     const wrong = `smtp://mailer:wrong-pass-77@127.0.0.1:${server.port}`
     expect(await worker(t, wrong, { log }).drain()).toBe(0)
-    expect(row(t).last_error).toContain('Invalid')
-    expect(row(t).last_error).not.toContain('wrong-pass-77')
+    expect((await row(t)).last_error).toContain('Invalid')
+    expect((await row(t)).last_error).not.toContain('wrong-pass-77')
     expect(log.lines.join('\n')).not.toContain('wrong-pass-77')
     expect(log.lines.join('\n')).not.toContain(GOOD_PASSWORD)
 

@@ -28,13 +28,13 @@ function cli(cwd: string) {
 }
 
 /** A data directory whose database holds the given usernames. */
-function dataWith(dir: string, usernames: string[]): string {
+async function dataWith(dir: string, usernames: string[]): Promise<string> {
   const data = join(dir, 'data')
   mkdirSync(data, { recursive: true })
   const db = openDatabase(dbPath(data))
   const users = createUsersRepo(db)
-  for (const u of usernames) users.insert({ username: u, email: `${u}@example.com`, passwordHash: 'x', emailVerified: true, now: Date.now() })
-  db.close()
+  for (const u of usernames) await users.insert({ username: u, email: `${u}@example.com`, passwordHash: 'x', emailVerified: true, now: Date.now() })
+  await db.close()
   return data
 }
 
@@ -48,7 +48,7 @@ const usernames = (data: string) => {
 describe('authkit backup', () => {
   it('writes an owner-only, integrity-checked copy that restores into a fresh data directory', async () => {
     const dir = tempDir()
-    const data = dataWith(dir, ['ann', 'bob'])
+    const data = await dataWith(dir, ['ann', 'bob'])
     const c = cli(dir)
     expect(await c.run('backup', 'snap.db', '--data', data)).toBe(0)
     expect(c.out()).toContain('integrity ok')
@@ -63,7 +63,7 @@ describe('authkit backup', () => {
 
   it('refuses to overwrite an existing file unless --force', async () => {
     const dir = tempDir()
-    const data = dataWith(dir, ['ann'])
+    const data = await dataWith(dir, ['ann'])
     writeFileSync(join(dir, 'snap.db'), 'keep me')
     const c = cli(dir)
     expect(await c.run('backup', 'snap.db', '--data', data)).toBe(1)
@@ -86,7 +86,7 @@ describe('authkit backup', () => {
 describe('authkit restore', () => {
   it('restore refuses a corrupt file, a foreign SQLite file and a newer schema, changing nothing', async () => {
     const dir = tempDir()
-    const data = dataWith(dir, ['ann'])
+    const data = await dataWith(dir, ['ann'])
     const before = readFileSync(dbPath(data))
     const c = cli(dir)
 
@@ -107,7 +107,7 @@ describe('authkit restore', () => {
     expect(c.err()).toContain('not an authkit one')
 
     const newer = new Database(join(dir, 'good.db'))
-    newer.exec(`PRAGMA user_version = ${MIGRATIONS.length + 1}`)
+    newer.exec(`PRAGMA user_version = ${MIGRATIONS.sqlite.length + 1}`)
     newer.close()
     expect(await c.run('restore', 'good.db', '--data', data)).toBe(1)
     expect(c.err()).toContain('newer than this authkit')
@@ -120,11 +120,11 @@ describe('authkit restore', () => {
   it('replaces the database and keeps the previous one beside it', async () => {
     const dir = tempDir()
     const c = cli(dir)
-    const data = dataWith(dir, ['ann'])
+    const data = await dataWith(dir, ['ann'])
     expect(await c.run('backup', 'snap.db', '--data', data)).toBe(0)
     const db = openDatabase(dbPath(data))
-    createUsersRepo(db).insert({ username: 'late', email: 'late@example.com', passwordHash: 'x', emailVerified: true, now: Date.now() })
-    db.close()
+    await createUsersRepo(db).insert({ username: 'late', email: 'late@example.com', passwordHash: 'x', emailVerified: true, now: Date.now() })
+    await db.close()
     expect(await c.run('restore', 'snap.db', '--data', data)).toBe(0)
     expect(usernames(data)).toEqual(['ann'])
     const kept = readdirSync(data).filter((f) => f.startsWith('authkit.db.before-restore-'))
@@ -137,7 +137,7 @@ describe('authkit restore', () => {
   it('restore refuses while a server holds the data directory, and a server does not start during a restore', async () => {
     const dir = tempDir()
     const c = cli(dir)
-    const data = dataWith(dir, ['ann'])
+    const data = await dataWith(dir, ['ann'])
     expect(await c.run('backup', 'snap.db', '--data', data)).toBe(0)
     const server = lockDataDir(data, 'shared')! // what `serve` holds while it runs
     expect(await c.run('restore', 'snap.db', '--data', data)).toBe(1)

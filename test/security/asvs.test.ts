@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'bun:test'
 import { GOOD_PASSWORD, login, register, userRow } from '../accounts/helpers.ts'
 import { makeTestApp } from '../helpers/app.ts'
+import { selectAll } from '../helpers/db.ts'
 
 const app = () => makeTestApp({ accountEmailVerification: 'none' })
 
@@ -37,7 +38,7 @@ describe('passwords (ASVS 2.1)', () => {
     const t = app()
     await register(t)
     await register(t, { username: 'bob', email: 'bob@example.com', password1: GOOD_PASSWORD, password2: GOOD_PASSWORD })
-    const [a, b] = [userRow(t, 'ann')!.password_hash, userRow(t, 'bob')!.password_hash]
+    const [a, b] = [(await userRow(t, 'ann'))!.password_hash, (await userRow(t, 'bob'))!.password_hash]
     expect(a).toStartWith('$argon2id$')
     expect(a).not.toBe(b)
     // The salt segment: at least 16 bytes (128 bits), base64 without padding.
@@ -50,7 +51,7 @@ describe('session identifiers (ASVS 3.2)', () => {
     const t = app()
     await register(t)
     for (let i = 0; i < 20; i++) await login(t)
-    const ids = t.deps.db.query<{ id: string }, []>('SELECT id FROM sessions').all().map((r) => r.id)
+    const ids = (await selectAll<{ id: string }>(t.deps.db, 'SELECT id FROM sessions')).map((r) => r.id)
     expect(new Set(ids).size).toBe(20)
     for (const id of ids) {
       expect(id).toMatch(/^[A-Za-z0-9_-]+$/)

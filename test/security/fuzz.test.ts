@@ -9,6 +9,7 @@ import type { Database } from '../../src/db/open.ts'
 import { GOOD_PASSWORD } from '../accounts/helpers.ts'
 import { createUser } from '../auth/helpers.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'
+import { selectAll } from '../helpers/db.ts'
 import { rawRequest } from '../helpers/raw-http.ts'
 import { serve } from '../../src/http/server.ts'
 import { silentLogger } from '../../src/http/logger.ts'
@@ -27,13 +28,19 @@ interface Operation {
   body: Schema | null
 }
 
-/** Every table's rows, in rowid order, as one comparable value. */
-function snapshot(db: Database): Record<string, unknown[]> {
-  const tables = db.query<{ name: string }, []>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()
+/** Every table's rows, in order, as one comparable value. */
+async function snapshot(db: Database): Promise<Record<string, unknown[]>> {
+  const tables = await selectAll<{ name: string }>(
+    db,
+    db.engine === 'sqlite'
+      ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+      : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name',
+  )
   const out: Record<string, unknown[]> = {}
   for (const { name } of tables) {
     if (MAY_CHANGE_ON_REFUSAL.has(name)) continue
-    out[name] = db.query(`SELECT * FROM "${name}"`).all()
+    // Ordered by every column: PostgreSQL has no rowid, and a refused request must leave each table as it was.
+    out[name] = await selectAll(db, `SELECT * FROM "${name}" ORDER BY 1`)
   }
   return out
 }
@@ -225,13 +232,13 @@ describe('fuzzing every operation in /api/schema/', () => {
             if (type) h.set('content-type', type)
             const path = c.slash ? op.path : op.path.replace(/\/$/, '')
             const hasBody = c.method !== 'GET' && c.method !== 'HEAD'
-            const before = snapshot(t.deps.db)
+            const before = await snapshot(t.deps.db)
             const res = await t.app.handle(new Request(urlAsServed(h.get('host'), path), { method: c.method, headers: h, body: hasBody ? body : undefined }))
             const text = await res.text()
             const label = `${c.method} ${path} (${c.enc}) -> ${res.status} ${text.slice(0, 200)}`
             tally.set(`${op.method} ${op.path} ${res.status}`, (tally.get(`${op.method} ${op.path} ${res.status}`) ?? 0) + 1)
             if (res.status >= 500) throw new Error(`5xx: ${label}`)
-            if (res.status >= 400) expect(snapshot(t.deps.db), `a ${label} changed the database`).toEqual(before)
+            if (res.status >= 400) expect(await snapshot(t.deps.db), `a ${label} changed the database`).toEqual(before)
           }),
           { numRuns: RUNS, seed: SEED, endOnFailure: false, verbose: 1 },
         )
@@ -266,7 +273,7 @@ describe('fuzzing the socket: Host values and request lines only a raw socket ca
     })
     await fc.assert(
       fc.asyncProperty(cases, async (c) => {
-        const before = snapshot(t.deps.db)
+        const before = await snapshot(t.deps.db)
         const headers: Record<string, string> = { 'content-type': 'application/json' }
         if (c.auth) headers.authorization = `Bearer ${creds.access}`
         const path = c.prefix === '*' ? '*' : `${c.prefix}${c.op.path}${c.suffix}`
@@ -275,7 +282,7 @@ describe('fuzzing the socket: Host values and request lines only a raw socket ca
         // No status line at all: Bun's HTTP parser closed the connection on a request line it refuses (an
         // unknown method), before the app saw it; that is a refusal, not a crash.
         if (res.status >= 500) throw new Error(`5xx: ${label}`)
-        if (res.status >= 400) expect(snapshot(t.deps.db), `${label} changed the database`).toEqual(before)
+        if (res.status >= 400) expect(await snapshot(t.deps.db), `${label} changed the database`).toEqual(before)
       }),
       { numRuns: RUNS * 4, seed: SEED, verbose: 1 },
     )

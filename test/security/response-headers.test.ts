@@ -48,7 +48,7 @@ describe('every HTML page carries a CSP that keeps it out of other sites\' frame
   it("API docs and the e-mailed link pages: frame-ancestors 'none'; the testing UI: 'self'", async () => {
     const t = makeTestApp({ debug: true })
     await register(t)
-    const verify = linkIn(lastMail(t).text_body)
+    const verify = linkIn((await lastMail(t)).text_body)
     const pages: [string, string, string][] = [
       ['/api/docs/', "frame-ancestors 'none'", 'swagger'],
       ['/api/redoc/', "frame-ancestors 'none'", 'redoc'],

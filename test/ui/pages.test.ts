@@ -122,7 +122,7 @@ describe('escaping of user-controlled values', () => {
 
   it('a mail with markup in subject, text and HTML is shown escaped, its HTML only inside a sandboxed iframe', async () => {
     const t = uiApp()
-    const id = createOutboxRepo(t.deps.db).add(
+    const id = await createOutboxRepo(t.deps.db).add(
       {
         to: 'a@example.com',
         subject: '<img src=x onerror=alert(1)>',
@@ -164,8 +164,8 @@ describe('mailbox', () => {
   it('lists the outbox newest first and 404s an unknown message', async () => {
     const t = uiApp()
     const outbox = createOutboxRepo(t.deps.db)
-    outbox.add({ to: 'a@example.com', subject: 'first', text: 'one', kind: 'test' }, t.clock.now())
-    outbox.add({ to: 'b@example.com', subject: 'second', text: 'two', kind: 'test' }, t.clock.now())
+    await outbox.add({ to: 'a@example.com', subject: 'first', text: 'one', kind: 'test' }, t.clock.now())
+    await outbox.add({ to: 'b@example.com', subject: 'second', text: 'two', kind: 'test' }, t.clock.now())
     const page = parse(await (await t.req('/api/auth/ui/mailbox/')).text())
     expect([...page.document.querySelectorAll('.mails .subject')].map((e) => e.textContent)).toEqual(['second', 'first'])
     await page.close()
@@ -177,11 +177,11 @@ describe('mailbox', () => {
   it('offers the verification key and the reset uid/token of a mail to the UI forms', async () => {
     const t = uiApp()
     const outbox = createOutboxRepo(t.deps.db)
-    const verify = outbox.add(
+    const verify = await outbox.add(
       { to: 'a@example.com', subject: 'v', text: 'Confirm: http://localhost/verify-email?key=K123.', kind: 'verify_email' },
       t.clock.now(),
     )
-    const reset = outbox.add(
+    const reset = await outbox.add(
       { to: 'a@example.com', subject: 'r', text: 'Reset: http://localhost/reset-password?uid=7&token=T-9', kind: 'password_reset' },
       t.clock.now(),
     )

@@ -25,7 +25,7 @@ export const csrfRoutes = (deps: AuthDeps) => {
     const refresh = readAuthCookie(request, config, 'refresh')
     if (!refresh) return null
     const claims = await s.refresher.verify(refresh).catch(() => null)
-    return claims && s.refresher.isCurrent(claims) ? claims.sid : null
+    return claims && (await s.refresher.isCurrent(claims)) ? claims.sid : null
   }
 
   return new Elysia({ name: 'auth-csrf', seed: s.seed }).get(

@@ -17,7 +17,7 @@ export const loginRoutes = (deps: AuthDeps) => {
     '/login',
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
-      const account = s.credentials.find(body)
+      const account = await s.credentials.find(body)
       let user
       try {
         user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account))

@@ -19,7 +19,7 @@ export const logoutRoutes = (deps: AuthDeps) => {
   const liveRefresh = async (token: string | undefined): Promise<TokenClaims | null> => {
     if (!token || config.authType !== 'jwt') return null
     const claims = await s.refresher.verify(token).catch(() => null)
-    return claims && s.refresher.isCurrent(claims) ? claims : null
+    return claims && (await s.refresher.isCurrent(claims)) ? claims : null
   }
 
   return new Elysia({ name: 'auth-logout', seed: s.seed }).post(
@@ -44,10 +44,10 @@ export const logoutRoutes = (deps: AuthDeps) => {
         userId = claims.sub
       }
       const now = clock.now()
-      revokeSession(db, sessionId, { now, reason: 'logout' })
+      await revokeSession(db, sessionId, { now, reason: 'logout' })
       // JWT header mode may name its refresh token too; revoke its session if it is the same user's.
       const named = await liveRefresh(body.refresh)
-      if (named && named.sub === userId && named.sid !== sessionId) revokeSession(db, named.sid, { now, reason: 'logout' })
+      if (named && named.sub === userId && named.sid !== sessionId) await revokeSession(db, named.sid, { now, reason: 'logout' })
       const cookies: CookieJar = []
       clearAuthCookies(cookies, config)
       sendCookies(set, cookies)
