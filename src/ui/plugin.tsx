@@ -88,7 +88,14 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
       hidden,
     )
     .get('/status/', async ({ request }) => htmlResponse(<Status {...await status(request)} />), hidden)
-    .get('/profile/', async ({ request }) => htmlResponse(<Profile user={await currentUser(root, request)} />), hidden)
+    .get(
+      '/profile/',
+      async ({ request }) => {
+        const user = await currentUser(root, request)
+        return htmlResponse(renderIn(requestLang(request, config.languageCode), () => <Profile user={user} />))
+      },
+      hidden,
+    )
     .get('/mailbox/', async () => htmlResponse(<MailList mails={await mails()} />), hidden)
     .get(
       '/mailbox/:id/',

@@ -69,7 +69,7 @@ export const ApiForm = ({ id, title, method, path, submit, omitEmpty, hint, hint
     {...{ [`hx-${method}`]: path }}
   >
     <h3 id={`${id}-title`} safe>
-      {title}
+      {ui(title)}
     </h3>
     <p class="route">
       <code safe>{`${method.toUpperCase()} ${path}`}</code>
@@ -86,7 +86,7 @@ export const ApiForm = ({ id, title, method, path, submit, omitEmpty, hint, hint
     {children}
     {submit ? (
       <button type="submit" safe>
-        {submit}
+        {ui(submit)}
       </button>
     ) : null}
   </form>

@@ -24,12 +24,12 @@ export const Header = ({ siteName, status }: { readonly siteName: string; readon
   <header class="top">
     <h1 safe>{ui('{site}: testing UI', { site: siteName })}</h1>
     <nav aria-label="Sections and tools">
-      <a href="/api/auth/ui/#sec-account">Register</a>
-      <a href="/api/auth/ui/#sec-login">Log in</a>
-      <a href="/api/auth/ui/#profile">Profile</a>
-      <a href="/api/auth/ui/#sec-password">Password</a>
-      <a href="/api/auth/ui/#responses-title">Responses</a>
-      <a href="/api/auth/ui/#mailbox">Mailbox</a>
+      <a href="/api/auth/ui/#sec-account">{ui('Register')}</a>
+      <a href="/api/auth/ui/#sec-login">{ui('Log in')}</a>
+      <a href="/api/auth/ui/#profile">{ui('Profile')}</a>
+      <a href="/api/auth/ui/#sec-password">{ui('Password')}</a>
+      <a href="/api/auth/ui/#responses-title">{ui('Responses')}</a>
+      <a href="/api/auth/ui/#mailbox">{ui('Mailbox')}</a>
       <a href="/api/docs/">API docs</a>
       <a href="/api/auth/user/">Browsable API</a>
     </nav>
@@ -91,7 +91,7 @@ export const UiPage = (p: UiPageProps) => (
           <p class="hint">The outbox: every mail authkit queued, newest first.</p>
           <p>
             <button type="button" class="secondary" hx-get="/api/auth/ui/mailbox/" hx-target="#mail-list" hx-swap="outerHTML">
-              Refresh
+              {ui('Refresh')}
             </button>
           </p>
           <div class="mailbox-body">
