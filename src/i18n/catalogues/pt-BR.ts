@@ -1,4 +1,4 @@
-// Portuguese (Brazil), also answered for pt and pt-PT; polite and impersonal, as Brazilian software addresses users.
+// Portuguese (Brazil), also answered for pt and pt-PT: the polite "você" register Brazilian software uses.
 import type { Catalogue } from '../messages.ts'
 
 export default {
