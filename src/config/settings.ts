@@ -187,6 +187,7 @@ export const SETTINGS = {
     isHostPattern,
   ),
   dataUploadMaxMemorySize: int(OP, 65536, 'Largest request body accepted, in bytes; larger bodies get 413.', 1024, 16 * 1024 * 1024),
+  auditLogRetention: duration(OP, '90d', 'How long audit log rows are kept; housekeeping deletes older ones.'),
   accessLog: bool(OP, true, 'Write one line per request (method, path, status, duration) to standard output.'),
 
   authType: oneOf(AUTH, ['jwt', 'token'], 'jwt', 'Access credentials: JWT access/refresh pairs or opaque tokens.'),
