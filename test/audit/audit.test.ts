@@ -69,4 +69,22 @@ describe('audit log', () => {
     expect(await repo.pruneBatch(1003, 2)).toBe(1)
     expect(await repo.pruneBatch(1003, 2)).toBe(0)
   })
+
+  it('records refresh reuse and a password change in their transactions', async () => {
+    const t = makeAuthApp({ useAuthCookie: false, refreshTokenReuseInterval: 10 })
+    const { body } = await loggedIn(t)
+    const refresh = (token: string) => post(t, '/api/auth/token/refresh/', { refresh: token })
+    await refresh(body.refresh_token!)
+    t.clock.advance(11)
+    expect((await refresh(body.refresh_token!)).status).toBe(401)
+    const { body: again } = await loggedIn(t, { create: false })
+    const NEW = 'quartz-Heron-57-kite'
+    const res = await post(t, '/api/auth/password/change/', { old_password: PASSWORD, new_password1: NEW, new_password2: NEW }, bearer(again.access_token!))
+    expect(res.status).toBe(200)
+    const got = await rows(t)
+    expect(got.map((r) => r.event)).toEqual(['login_ok', 'refresh_reuse_detected', 'login_ok', 'password_changed'])
+    expect(got[1]!.session_id).toBe(got[0]!.session_id)
+    expect(got[3]!.session_id).toBe(got[2]!.session_id)
+    expect(JSON.stringify(got)).not.toContain(NEW)
+  })
 })
