@@ -1,5 +1,6 @@
 // The command table: each command names its words, its own flags and what it runs.
 import type { LoadedConfig } from '../config/load.ts'
+import { ADMIN_COMMANDS } from './admin.ts'
 import type { FlagSpec } from './args.ts'
 import { configCommand } from './config.ts'
 import { keysRotateCommand } from './keys.ts'
@@ -20,6 +21,8 @@ export interface CliIO {
 
 export interface CommandContext {
   readonly flags: Record<string, string | true>
+  /** The positional arguments after the command's words (at most as many as it names in `args`). */
+  readonly args: readonly string[]
   readonly io: CliIO
   /** Loads and validates the settings (throws SettingsError). */
   settings(): LoadedConfig
@@ -28,7 +31,9 @@ export interface CommandContext {
 export interface Command {
   readonly words: readonly string[]
   readonly flags: FlagSpec
+  /** Names of the positional arguments it takes (`outbox retry ID`), for its usage errors. */
+  readonly args?: readonly string[]
   run(ctx: CommandContext): Promise<number>
 }
 
-export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand, ...ADMIN_COMMANDS]

@@ -16,6 +16,13 @@ Usage:
   authkit users create --username U --email E [--password P | --password-stdin] [--verified]
                        [--data DIR] [--config FILE]
   authkit keys rotate [--data DIR] [--config FILE]
+  authkit users list [--json] | users show USER [--json]
+  authkit users activate|deactivate|verify-email USER | users delete USER --yes
+  authkit users set-password USER [--password P | --password-stdin]
+  authkit sessions list --user USER [--json] | sessions revoke --user USER | --id SESSION
+  authkit outbox retry ID
+  authkit audit list [--user USER] [--since 7d|ISO-TIME] [--limit N] [--json]
+      (each also takes --data DIR and --config FILE; USER is an id, a username or an e-mail)
   authkit --help | --version
 
 Settings come from built-in defaults, authkit.toml (or --config FILE), AUTHKIT_<NAME>
@@ -40,8 +47,10 @@ export function settingsFrom(flags: Record<string, string | true>, io: CliIO): L
   })
 }
 
+/** The command named by the leading words; the words after its name are its positional arguments. */
 function findCommand(words: readonly string[]): Command | undefined {
-  return COMMANDS.find((c) => c.words.length === words.length && c.words.every((w, i) => w === words[i]))
+  const named = (c: Command) => c.words.every((w, i) => w === words[i])
+  return COMMANDS.find((c) => c.words.length === words.length && named(c)) ?? COMMANDS.find((c) => c.args && words.length > c.words.length && named(c))
 }
 
 /** Runs the CLI; resolves to the exit code (serve resolves when the server has stopped). */
@@ -61,8 +70,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     const command = findCommand(words.length === 0 ? ['serve'] : words)
     if (!command) throw new UsageError(`unknown command "${words.join(' ')}"`)
     const { words: stray, flags } = parseArgs(rest, { ...COMMON, ...command.flags })
-    if (stray.length > 0) throw new UsageError(`unexpected argument "${stray[0]}"`)
-    return await command.run({ flags, io, settings: () => settingsFrom(flags, io) })
+    const args = [...words.slice(command.words.length), ...stray]
+    if (args.length > (command.args?.length ?? 0)) throw new UsageError(`unexpected argument "${args[command.args?.length ?? 0]}"`)
+    return await command.run({ flags, args, io, settings: () => settingsFrom(flags, io) })
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`authkit: ${e.message}\n\n${USAGE}\n`)
