@@ -23,7 +23,7 @@ async function withUsers() {
   return c
 }
 
-async function inDb<T>(data: string, f: (db: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
+async function inDb<T>(data: string, f: (db: ReturnType<typeof openDatabase>) => T | Promise<T>): Promise<T> {
   const db = openDatabase(dbPath(data))
   try {
     return await f(db)
