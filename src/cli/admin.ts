@@ -68,12 +68,6 @@ function parseSince(raw: string, now: number): number {
   }
 }
 
-const needArg = (ctx: CommandContext, what: string, command: string): string => {
-  const v = ctx.args[0]
-  if (!v) throw new UsageError(`${command} needs ${what}`)
-  return v
-}
-
 const userFlag = (ctx: CommandContext, command: string): string => {
   if (typeof ctx.flags.user !== 'string' || !ctx.flags.user) throw new UsageError(`${command} needs --user U (an id, username or e-mail)`)
   return ctx.flags.user
@@ -101,7 +95,7 @@ export const usersShowCommand: Command = {
   flags: { json: 'switch' },
   run: (ctx) =>
     withAdmin(ctx, async (admin, { io, flags }) => {
-      const user = userView(await admin.findUser(needArg(ctx, 'a user (id, username or e-mail)', 'users show')))
+      const user = userView(await admin.findUser(ctx.args[0]!))
       if (flags.json) return json(io, user), 0
       for (const [name, value] of Object.entries(user)) io.stdout(`${name.padEnd(15)} ${value ?? '-'}\n`)
       return 0
@@ -114,7 +108,7 @@ const setActive = (active: boolean): Command => ({
   flags: {},
   run: (ctx) =>
     withAdmin(ctx, async (admin, { io }) => {
-      const user = await admin.findUser(needArg(ctx, 'a user (id, username or e-mail)', `users ${active ? 'activate' : 'deactivate'}`))
+      const user = await admin.findUser(ctx.args[0]!)
       const revoked = await admin.setActive(user, active)
       io.stdout(`${active ? 'activated' : 'deactivated'} user ${user.id} ${user.username}${active ? '' : `; ${revoked} session(s) revoked`}\n`)
       return 0
@@ -129,7 +123,7 @@ export const usersDeleteCommand: Command = {
   flags: { yes: 'switch' },
   run: (ctx) =>
     withAdmin(ctx, async (admin, { io, flags }) => {
-      const user = await admin.findUser(needArg(ctx, 'a user (id, username or e-mail)', 'users delete'))
+      const user = await admin.findUser(ctx.args[0]!)
       // Irreversible: the operator says so explicitly rather than through a prompt (scripts have no tty).
       if (!flags.yes) throw new UsageError(`users delete removes ${user.username} and everything it owns for good; add --yes`)
       await admin.remove(user)
@@ -144,7 +138,7 @@ export const usersSetPasswordCommand: Command = {
   flags: { password: 'value', 'password-stdin': 'switch' },
   run: (ctx) =>
     withAdmin(ctx, async (admin, { io, flags, config }) => {
-      const ref = needArg(ctx, 'a user (id, username or e-mail)', 'users set-password')
+      const ref = ctx.args[0]!
       if (typeof flags.password === 'string' && flags['password-stdin']) throw new UsageError('give --password or --password-stdin, not both')
       const password = typeof flags.password === 'string' ? flags.password : flags['password-stdin'] ? (await io.stdin()).replace(/\r?\n$/, '') : ''
       if (!password) throw new UsageError('users set-password needs --password P or --password-stdin')
@@ -161,7 +155,7 @@ export const usersVerifyEmailCommand: Command = {
   flags: {},
   run: (ctx) =>
     withAdmin(ctx, async (admin, { io }) => {
-      const user = await admin.findUser(needArg(ctx, 'a user (id, username or e-mail)', 'users verify-email'))
+      const user = await admin.findUser(ctx.args[0]!)
       await admin.verifyEmail(user)
       io.stdout(`e-mail ${user.email} of user ${user.id} ${user.username} marked verified\n`)
       return 0
@@ -208,7 +202,7 @@ export const outboxRetryCommand: Command = {
   flags: {},
   run: (ctx) =>
     withAdmin(ctx, async (admin, { io }) => {
-      const raw = needArg(ctx, 'a message id (see `authkit outbox list`)', 'outbox retry')
+      const raw = ctx.args[0]!
       if (!/^\d+$/.test(raw)) throw new UsageError(`outbox retry needs a message id (a number), not "${raw}"`)
       await admin.outboxRetry(Number(raw))
       io.stdout(`message ${raw} queued again; a running server sends it within seconds\n`)

@@ -1,7 +1,8 @@
 // The command table: each command names its words, its own flags and what it runs.
-import type { LoadedConfig } from '../config/load.ts'
 import { ADMIN_COMMANDS } from './admin.ts'
+import type { LoadedConfig } from '../config/load.ts'
 import type { FlagSpec } from './args.ts'
+import { backupCommand, restoreCommand } from './backup.ts'
 import { configCommand } from './config.ts'
 import { keysRotateCommand } from './keys.ts'
 import { outboxListCommand } from './outbox.ts'
@@ -21,7 +22,7 @@ export interface CliIO {
 
 export interface CommandContext {
   readonly flags: Record<string, string | true>
-  /** The positional arguments after the command's words (at most as many as it names in `args`). */
+  /** The operands named by the command's `args`, in order. */
   readonly args: readonly string[]
   readonly io: CliIO
   /** Loads and validates the settings (throws SettingsError). */
@@ -30,10 +31,10 @@ export interface CommandContext {
 
 export interface Command {
   readonly words: readonly string[]
-  readonly flags: FlagSpec
-  /** Names of the positional arguments it takes (`outbox retry ID`), for its usage errors. */
+  /** Operands after the words (`backup FILE`): each one required. */
   readonly args?: readonly string[]
+  readonly flags: FlagSpec
   run(ctx: CommandContext): Promise<number>
 }
 
-export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand, ...ADMIN_COMMANDS]
+export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand, backupCommand, restoreCommand, ...ADMIN_COMMANDS]

@@ -108,7 +108,7 @@ describe('authkit users (administration)', () => {
   it('a user command without its user is a usage error (exit 2)', async () => {
     const c = cli()
     expect(await c.run('users', 'show', '--data', c.data)).toBe(2)
-    expect(c.err()).toContain('users show needs a user')
+    expect(c.err()).toContain('users show needs USER')
     expect(await c.run('users', 'show', 'a', 'b', '--data', c.data)).toBe(2)
     expect(c.err()).toContain('unexpected argument "b"')
   })

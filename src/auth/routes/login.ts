@@ -1,9 +1,9 @@
 // POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
 import { Elysia } from 'elysia'
 import { record as recordAudit } from '../../audit/audit.ts'
-import { ApiError } from '../../lib/errors.ts'
 import { cookieIssuingGuard } from '../../http/auth.ts'
 import { op } from '../../http/openapi.ts'
+import { ApiError } from '../../lib/errors.ts'
 import { isBadCredentials, loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
@@ -20,15 +20,19 @@ export const loginRoutes = (deps: AuthDeps) => {
       const ip = throttle.ipOf(request)
       const account = await s.credentials.find(body)
       const userAgent = request.headers.get('user-agent') ?? ''
-      const user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account)).catch(
-        async (e: unknown) => {
-          // A refused login writes nothing else, so its record is its own insert. The name typed is not
-          // kept (it may be a password typed into the wrong field): only the account it named, if any.
-          const event = e instanceof ApiError && e.status === 429 ? 'login_throttled' : isBadCredentials(e) ? 'login_failed' : null
-          if (event) await recordAudit(deps.db, { event, at: clock.now(), userId: account?.id ?? null, ip, userAgent })
-          throw e
-        },
-      )
+      let user
+      try {
+        user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account))
+      } catch (e) {
+        const throttled = e instanceof ApiError && e.status === 429
+        deps.metrics?.login(throttled ? 'throttled' : 'failed')
+        // A refused login writes nothing else, so its record is its own insert. The name typed is not
+        // kept (it may be a password typed into the wrong field): only the account it named, if any.
+        const event = throttled ? 'login_throttled' : isBadCredentials(e) ? 'login_failed' : null
+        if (event) await recordAudit(deps.db, { event, at: clock.now(), userId: account?.id ?? null, ip, userAgent })
+        throw e
+      }
+      deps.metrics?.login('ok')
       return signIn({ issuer: s.issuer, config, clock }, user, { userAgent, ip }, set)
     },
     {
