@@ -188,6 +188,8 @@ export const SETTINGS = {
   ),
   dataUploadMaxMemorySize: int(OP, 65536, 'Largest request body accepted, in bytes; larger bodies get 413.', 1024, 16 * 1024 * 1024),
   auditLogRetention: duration(OP, '90d', 'How long audit log rows are kept; housekeeping deletes older ones.'),
+  outboxRetention: duration(OP, '7d', 'How long sent e-mail stays in the outbox; housekeeping deletes older messages.'),
+  housekeepingInterval: duration(OP, '5m', 'How often `serve` deletes what has ended (sessions, refresh tokens, retired keys, e-mail and reset keys, throttle windows, old sent mail and audit rows), in batches of 500; 0 turns it off.'),
   accessLog: bool(OP, true, 'Write one line per request (request id, client IP, user id, method, path, status, duration; never a query string, cookie or token) to standard output.'),
   logFormat: oneOf(OP, ['text', 'json'], 'text', 'Log lines as plain text, or one JSON object a line for log shippers.'),
   apiDocs: bool(OP, true, 'Serve the API documentation (`/api/schema/`, `/api/docs/`, `/api/redoc/`); false answers them 404.'),
