@@ -3,12 +3,14 @@
 // operator can fix exits 1, a malformed command line 2.
 import { AdminError, type Admin, createAdmin } from '../accounts/admin.ts'
 import type { UserRow } from '../accounts/users.repo.ts'
+import { importDjangoUsers, planDjangoImport } from '../accounts/django-import.ts'
 import { hashParams } from '../accounts/passwords.ts'
 import { createAuditRepo } from '../audit/audit.repo.ts'
 import type { SessionRow } from '../auth/sessions.repo.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import { parseDuration } from '../config/settings.ts'
 import { isoTime } from '../lib/clock.ts'
+import { resolve } from 'node:path'
 import { UsageError } from './args.ts'
 import type { CliIO, Command, CommandContext } from './commands.ts'
 import { openData } from './open.ts'
@@ -236,7 +238,38 @@ export const auditListCommand: Command = {
     }),
 }
 
+export const usersImportCommand: Command = {
+  words: ['users', 'import'],
+  flags: { django: 'value', emails: 'value', 'dry-run': 'switch' },
+  async run(ctx) {
+    const { flags, io } = ctx
+    if (typeof flags.django !== 'string') throw new UsageError('users import needs --django FILE (manage.py dumpdata auth.user JSON)')
+    const files = [flags.django, ...(typeof flags.emails === 'string' ? [flags.emails] : [])]
+    const dumps: unknown[] = []
+    for (const file of files) {
+      try {
+        dumps.push(JSON.parse(await Bun.file(resolve(io.cwd, file)).text()))
+      } catch (e) {
+        io.stderr(`authkit: cannot read ${file} as JSON: ${e instanceof Error ? e.message : String(e)}\n`)
+        return 1
+      }
+    }
+    const plan = planDjangoImport(dumps)
+    return withAdmin(ctx, async (_admin, { db }) => {
+      const result = await importDjangoUsers(db, plan, { now: Date.now(), dryRun: flags['dry-run'] === true })
+      if (result.problems.length > 0) {
+        io.stderr(`authkit: nothing imported; fix these rows and run again:\n${result.problems.map((p) => `  ${p}\n`).join('')}`)
+        return 1
+      }
+      const verified = plan.users.filter((u) => u.emailVerified).length
+      io.stdout(`${flags['dry-run'] ? 'dry run: would import' : 'imported'} ${result.imported} user(s) (${verified} with a verified e-mail); their Django password hashes are re-hashed to argon2id at their first login\n`)
+      return 0
+    })
+  },
+}
+
 export const ADMIN_COMMANDS: readonly Command[] = [
+  usersImportCommand,
   usersListCommand,
   usersShowCommand,
   usersActivateCommand,

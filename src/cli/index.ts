@@ -32,6 +32,8 @@ Administration (USER is an id, a username or an e-mail; every change is in the a
   sessions list --user USER         the user's sessions [--json]
   sessions revoke --user USER | --id SESSION
   outbox retry ID  send a failed or queued message again, with fresh attempts
+  users import --django FILE [--emails FILE] [--dry-run]
+                   import Django users (dumpdata auth.user, allauth account.emailaddress) with their password hashes
   audit list       the audit log, newest first [--user USER] [--since 7d|ISO-TIME] [--limit N] [--json]
 
 Options for every command:
