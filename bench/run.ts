@@ -4,6 +4,7 @@
 //          --argon2-memory KiB --argon2-time N (default: the settings' defaults) --no-build --keep
 //          --binary PATH (an authkit executable to measure instead of building dist/authkit)
 //          --soak-seconds S (60): the `soak` scenario's length (mixed traffic, errors and RSS over time)
+//          --churn-hours H (6): the `churn` scenario's simulated hours (in-process, driven clock: database size)
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join, relative, resolve } from 'node:path'
@@ -13,6 +14,7 @@ import { Unavailable } from './lib/api.ts'
 import { combineRuns, type Measured, measure } from './lib/load.ts'
 import { isMeasured, markdownTable, type Row, table, verdictLines } from './lib/report.ts'
 import { BENCH_USER, SCENARIOS, type Scenario } from './lib/scenarios.ts'
+import { type ChurnResult, churn, churnLines } from './lib/churn.ts'
 import { type SoakResult, soak, soakLines } from './lib/soak.ts'
 import { memoryOf, type Running, startAuthkit, startReference, stopAll, waitHealthy, freePort } from './lib/servers.ts'
 import { type HashRate, targets } from './lib/targets.ts'
@@ -31,6 +33,7 @@ const { values: args } = parseArgs({
     binary: { type: 'string' },
     keep: { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '60' },
+    'churn-hours': { type: 'string', default: '6' },
   },
 })
 const duration = Number(args.duration)
@@ -94,6 +97,16 @@ function refreshScale(rows: readonly Row[]): string {
 }
 
 async function main() {
+  // The churn runs in-process (it needs a driven clock, not a binary); alone, nothing is built.
+  let churnResult: ChurnResult | null = null
+  if (wanted('churn')) {
+    say(`churn: ${args['churn-hours']} simulated hours of logins, refreshes, logouts and reset e-mails`)
+    churnResult = await churn({ hours: Number(args['churn-hours']), loginsPerMinute: 10, users: 50, say })
+    if (only && only.size === 1) {
+      process.stdout.write(`\n${churnLines(churnResult)}\n`)
+      return
+    }
+  }
   if (!existsSync(join(root, 'node_modules', 'autocannon'))) await sh([process.execPath, 'install', '--frozen-lockfile'])
   if (!args['no-build'] && !args.binary) {
     say('building dist/authkit')
@@ -264,6 +277,7 @@ async function main() {
     hashRateRuns: hashRates,
     scenarios: rows,
     soak: soakResult,
+    churn: churnResult,
     verdicts,
     elapsedSec,
   }
@@ -288,6 +302,7 @@ async function main() {
     verdictLines(verdicts),
     refreshScale(rows),
     soakResult ? soakLines(soakResult) : '',
+    churnResult ? churnLines(churnResult) : '',
     '',
     `results: bench/results/latest.json  (${elapsedSec.toFixed(0)} s)`,
     '',

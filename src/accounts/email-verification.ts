@@ -1,5 +1,6 @@
 // E-mail verification keys: issued with their e-mail (inside the caller's transaction), verified once,
 // expiring after EMAIL_CONFIRMATION_EXPIRE. A key proves one address: the account's, or a pending new one.
+import { record as recordAudit } from '../audit/audit.ts'
 import { verifyEmailMail } from '../../views/email/verify-email.tsx'
 import { notFound } from '../lib/errors.ts'
 import { randomToken, sha256 } from '../lib/crypto.ts'
@@ -72,6 +73,7 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
           const holder = await users.byEmail(row.email)
           if (holder && holder.id !== user.id) throw notFound()
           await users.setEmail(user.id, row.email, true)
+          await recordAudit(tx, { event: 'email_changed', at: now, userId: user.id, detail: { verified: true } })
           await keys.retireForUser(user.id, now)
           await tx.use(createPasswordResetsRepo).retireForUser(user.id, now) // reset links mailed to the old address stop working
         }

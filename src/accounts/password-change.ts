@@ -1,5 +1,6 @@
 // Password change for a logged-in user: checks the old password (when OLD_PASSWORD_FIELD_ENABLED), then
 // sets the new one and revokes every other session; the session making the change keeps working.
+import { record as recordAudit } from '../audit/audit.ts'
 import { revokeUserSessions } from '../auth/sessions.ts'
 import { FieldErrors } from '../lib/errors.ts'
 import type { AccountsDeps } from './accounts.ts'
@@ -31,6 +32,7 @@ export function createPasswordChange({ config, db, clock }: AccountsDeps) {
         await tx.use(createUsersRepo).setPassword(user.id, passwordHash)
         await tx.use(createPasswordResetsRepo).retireForUser(user.id, now) // a reset link mailed earlier must not undo this change
         await revokeUserSessions(tx, user.id, { except: sessionId, now, reason: 'password_change' })
+        await recordAudit(tx, { event: 'password_changed', at: now, userId: user.id, sessionId })
       })
     },
   }

@@ -1,5 +1,6 @@
 // Password reset: a random, single-use token (only its SHA-256 stored) mailed with the account's uid;
 // confirming it sets the password, retires every other token and revokes every session of the user.
+import { record as recordAudit } from '../audit/audit.ts'
 import { passwordResetMail } from '../../views/email/password-reset.tsx'
 import { revokeUserSessions } from '../auth/sessions.ts'
 import { FieldErrors } from '../lib/errors.ts'
@@ -114,6 +115,7 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
         await tx.use(createUsersRepo).setPassword(user.id, passwordHash)
         await resets.retireForUser(user.id, now)
         await revokeUserSessions(tx, user.id, { now, reason: 'password_reset' })
+        await recordAudit(tx, { event: 'password_reset', at: now, userId: user.id })
       })
     },
   }

@@ -1,4 +1,6 @@
 // Password hashing with argon2id (Bun.password, off the event loop); parameters come from the settings.
+// Verification also knows the hash formats of Django, for imported users (re-hashed at their first login).
+import { pbkdf2, timingSafeEqual } from 'node:crypto'
 
 export interface HashParams {
   readonly memoryCost: number
@@ -62,10 +64,44 @@ export function hashPassword(password: string, params: HashParams): Promise<stri
 /** Checks a password; never throws for a malformed stored hash (treated as a mismatch). */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   try {
-    return await inHashSlot(() => timed('verify', () => Bun.password.verify(password, hash)))
+    return await inHashSlot(() => timed('verify', () => verifyAny(password, hash)))
   } catch {
     return false
   }
+}
+
+/**
+ * Our argon2id hashes, plus the formats Django writes (users imported with `authkit users import
+ * --django`): `pbkdf2_sha256$iterations$salt$base64`, `argon2$argon2id$v=19$m=..,t=..,p=..$salt$hash`
+ * (argon2i too) and `bcrypt_sha256$$2b$...` (bcrypt of the password's SHA-256 hex digest). Each compares
+ * in constant time. A match on any of them is re-hashed to argon2id at login (`needsRehash` says so).
+ */
+async function verifyAny(password: string, hash: string): Promise<boolean> {
+  if (hash.startsWith('pbkdf2_sha256$')) return verifyDjangoPbkdf2(password, hash)
+  if (hash.startsWith('argon2$argon2')) return Bun.password.verify(password, hash.slice('argon2'.length))
+  if (hash.startsWith('bcrypt_sha256$$2')) {
+    const digest = new Bun.CryptoHasher('sha256').update(password).digest('hex')
+    return Bun.password.verify(digest, hash.slice('bcrypt_sha256$'.length))
+  }
+  return Bun.password.verify(password, hash)
+}
+
+/** The hash formats `verifyPassword` knows: what the Django import accepts. */
+export const isKnownHash = (hash: string): boolean =>
+  /^\$argon2id\$/.test(hash) ||
+  /^pbkdf2_sha256\$\d+\$[^$]+\$[A-Za-z0-9+/=]+$/.test(hash) ||
+  /^argon2\$argon2(id|i)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[^$]+\$[^$]+$/.test(hash) ||
+  /^bcrypt_sha256\$\$2[aby]\$\d\d\$.{53}$/.test(hash)
+
+async function verifyDjangoPbkdf2(password: string, hash: string): Promise<boolean> {
+  const [, iterations, salt, expected] = hash.split('$')
+  const want = Buffer.from(expected ?? '', 'base64')
+  const n = Number(iterations)
+  if (!salt || want.length === 0 || !Number.isInteger(n) || n < 1 || n > 10_000_000) return false
+  const got = await new Promise<Buffer>((resolve, reject) =>
+    pbkdf2(password, salt, n, want.length, 'sha256', (e, key) => (e ? reject(e) : resolve(key))),
+  )
+  return got.length === want.length && timingSafeEqual(got, want)
 }
 
 /** True when `hash` was made with other parameters (or another algorithm) and should be redone at login. */

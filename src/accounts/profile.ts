@@ -1,5 +1,6 @@
 // Profile updates (PUT/PATCH user/): names, username, and the e-mail change. With verification `none`
 // the address changes at once; otherwise it waits in `pending_email` until its key is verified.
+import { record as recordAudit } from '../audit/audit.ts'
 import type { Db } from '../db/engine.ts'
 import { FieldErrors } from '../lib/errors.ts'
 import { notifyOutbox } from '../mail/notify.ts'
@@ -34,6 +35,7 @@ export function createProfile({ config, db, clock }: AccountsDeps, verification:
     }
     if (config.accountEmailVerification === 'none') {
       await users.setEmail(user.id, email, false)
+      await recordAudit(tx, { event: 'email_changed', at: now, userId: user.id, detail: { verified: false } })
       await tx.use(createPasswordResetsRepo).retireForUser(user.id, now) // reset links mailed to the old address stop working
       return false
     }

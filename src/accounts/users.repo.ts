@@ -44,6 +44,8 @@ const setEmail = sql<never, { id: number; email: string; verified: number }>(
 const markEmailVerified = sql<never, { id: number }>('UPDATE users SET email_verified = 1 WHERE id = $id')
 const setPendingEmail = sql<never, { id: number; email: string | null }>('UPDATE users SET pending_email = $email WHERE id = $id')
 const setActive = sql<never, { id: number; active: number }>('UPDATE users SET is_active = $active WHERE id = $id')
+const list = sql<UserRow, { limit: number }>('SELECT * FROM users ORDER BY id LIMIT $limit')
+const remove = sql<never, { id: number }>('DELETE FROM users WHERE id = $id')
 const touchLastLogin = sql<never, { id: number; now: number }>('UPDATE users SET last_login = $now WHERE id = $id')
 // Conditional on the old hash, so a password change that raced the login is never overwritten.
 const upgradeHash = sql<never, { id: number; from: string; to: string }>(
@@ -63,6 +65,10 @@ export function createUsersRepo(db: Db) {
     markEmailVerified: (id: number) => db.run(markEmailVerified, { id }),
     setPendingEmail: (id: number, email: string | null) => db.run(setPendingEmail, { id, email: email?.toLowerCase() ?? null }),
     setActive: (id: number, active: boolean) => db.run(setActive, { id, active: active ? 1 : 0 }),
+    /** Every account in id order (administration). */
+    list: (limit = 100_000) => db.all(list, { limit }),
+    /** Deletes the account; its sessions, tokens and keys go with it (ON DELETE CASCADE). */
+    remove: (id: number) => db.run(remove, { id }),
     byUsername: (username: string) => db.get(byUsername, { username }),
     byEmail: (email: string) => db.get(byEmail, { email: email.toLowerCase() }),
     touchLastLogin: (id: number, now: number) => db.run(touchLastLogin, { id, now }),

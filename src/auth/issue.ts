@@ -1,5 +1,6 @@
 // What a successful login hands out: a new server-side session and, per AUTH_TYPE, an access/refresh
 // JWT pair or an opaque key (only its SHA-256 is stored).
+import { record as recordAudit } from '../audit/audit.ts'
 import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
@@ -71,6 +72,7 @@ export function createIssuer(deps: { db: Database; config: IssueConfig; clock: C
           await createSession(tx, userId, meta, { id: sessionId, now, expiresAt, keyHash })
           if (refresh) await tx.use(createRefreshRepo).insert(refresh)
           await tx.use(createUsersRepo).touchLastLogin(userId, now)
+          await recordAudit(tx, { event: 'login_ok', at: now, userId, sessionId, ip: meta.ip, userAgent: meta.userAgent })
         })
 
       if (config.authType === 'token') {

@@ -12,7 +12,7 @@ import type { Throttle } from './throttle.ts'
 export const loginKey = (body: { username?: string; email?: string }, account: { id: number } | null): string =>
   account ? `account:${account.id}` : `name:${(body.email || body.username || '').trim()}`
 
-const isBadCredentials = (e: unknown) => e instanceof FieldErrors && e.fields.non_field_errors?.[0] === INVALID_CREDENTIALS
+export const isBadCredentials = (e: unknown) => e instanceof FieldErrors && e.fields.non_field_errors?.[0] === INVALID_CREDENTIALS
 
 /**
  * Runs `check` (the password check) under the login limits. The failure is counted up front and given

@@ -2,6 +2,7 @@
 // pair and marks it rotated. A rotated token presented again within REFRESH_TOKEN_REUSE_INTERVAL (two
 // tabs refreshing at once) gets the current pair of its chain; after that it is treated as stolen and
 // the whole session is revoked, which kills every access and refresh token of that login.
+import { record as recordAudit } from '../audit/audit.ts'
 import type { Config } from '../config/settings.ts'
 import type { Database, Db } from '../db/engine.ts'
 import type { Logger } from '../lib/logger.ts'
@@ -100,6 +101,7 @@ export function createRefresher(deps: {
     }
 
     await sessions.revoke(row.session_id, now, 'refresh_reuse')
+    await recordAudit(tx, { event: 'refresh_reuse_detected', at: now, userId: Number(claims.sub), sessionId: row.session_id })
     return { kind: 'reuse' }
   })
 

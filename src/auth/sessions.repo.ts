@@ -62,6 +62,7 @@ const revokeUser = sql<never, { userId: number; except: string; now: number; rea
   `UPDATE sessions SET revoked_at = $now, revoked_reason = $reason
    WHERE user_id = $userId AND revoked_at IS NULL AND id != $except`,
 )
+const byUser = sql<SessionRow, { userId: number }>('SELECT * FROM sessions WHERE user_id = $userId ORDER BY created_at DESC')
 const prune = sql<never, { userId: number; before: number }>(
   'DELETE FROM sessions WHERE user_id = $userId AND (expires_at < $before OR revoked_at < $before)',
 )
@@ -76,6 +77,8 @@ export function createSessionsRepo(db: Db) {
       then(db.get(liveById, { id, now }), (row) => (row !== null && String(row.id) === sub ? split(row) : null)),
     liveByKeyHash: (keyHash: string, now: number) => then(db.get(liveByKeyHash, { keyHash, now }), split),
     byId: (id: string) => db.get(byId, { id }),
+    /** Every session row of the user, newest first (ended ones too, until housekeeping forgets them). */
+    byUser: (userId: number) => db.all(byUser, { userId }),
     touch: (id: string, now: number) => db.run(touch, { id, now }),
     extend: (id: string, expiresAt: number) => db.run(extend, { id, expiresAt }),
     /** True when this call revoked it (false: it was revoked already, or does not exist). */

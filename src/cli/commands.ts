@@ -1,4 +1,5 @@
 // The command table: each command names its words, its own flags and what it runs.
+import { ADMIN_COMMANDS } from './admin.ts'
 import type { LoadedConfig } from '../config/load.ts'
 import type { FlagSpec } from './args.ts'
 import { backupCommand, restoreCommand } from './backup.ts'
@@ -36,4 +37,4 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>
 }
 
-export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand, backupCommand, restoreCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand, backupCommand, restoreCommand, ...ADMIN_COMMANDS]

@@ -22,6 +22,20 @@ Commands:
   backup FILE      write a consistent snapshot of the database while the server runs [--force]
   restore FILE     replace the database with a backup (refused while a server runs on the data directory)
 
+Administration (USER is an id, a username or an e-mail; every change is in the audit log):
+  users list       every account [--json]
+  users show USER  one account [--json]
+  users activate USER | users deactivate USER (deactivating revokes every session)
+  users delete USER --yes           delete the account and everything it owns
+  users set-password USER           [--password P | --password-stdin]; revokes every session
+  users verify-email USER           mark the account's e-mail address verified
+  sessions list --user USER         the user's sessions [--json]
+  sessions revoke --user USER | --id SESSION
+  outbox retry ID  send a failed or queued message again, with fresh attempts
+  users import --django FILE [--emails FILE] [--dry-run]
+                   import Django users (dumpdata auth.user, allauth account.emailaddress) with their password hashes
+  audit list       the audit log, newest first [--user USER] [--since 7d|ISO-TIME] [--limit N] [--json]
+
 Options for every command:
   --data DIR       data directory (DATA_DIR, default ./authkit-data)
   --config FILE    TOML settings file (default authkit.toml in the working directory, if present)

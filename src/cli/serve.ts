@@ -9,6 +9,7 @@ import { jsonLogger } from '../http/request-log.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
 import { startMailDelivery } from '../mail/delivery.ts'
+import { startHousekeeping } from '../ops/housekeeping.ts'
 import { createMetrics } from '../ops/metrics.ts'
 import { resolve } from 'node:path'
 import type { Command } from './commands.ts'
@@ -66,12 +67,14 @@ export const serveCommand: Command = {
     const base = `http://${shownHost}:${server.port}`
     log.info(`authkit listening on ${base} (data in ${db.location})`)
     const mail = startMailDelivery({ config, db, clock: systemClock, log })
+    const housekeeping = startHousekeeping({ config, db, clock: systemClock, log })
     if (config.debug) log.info(`DEBUG is on: testing UI at ${base}/api/auth/ui/ , API docs at ${base}/api/docs/`)
 
     const signal = await (io.stopSignal ?? signalled())
     log.info(`${signal}: finishing in-flight requests`)
     await server.stop() // stops accepting; resolves once in-flight requests are answered
     await mail?.stop() // the message being sent is finished; the rest waits in the outbox for the next start
+    await housekeeping.stop() // the batch under way is finished; the next start sweeps the rest
     await db.close({ optimize: true })
     lock.release()
     log.info('stopped')

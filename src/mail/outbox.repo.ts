@@ -54,6 +54,10 @@ const claim = sql<OutboxRow, { now: number; maxAttempts: number; limit: number; 
      AND sent_at IS NULL AND next_attempt_at <= $now
    RETURNING *`,
 )
+// An operator's retry: due now, with a fresh set of attempts; a sent message is left alone.
+const retry = sql<never, { id: number; now: number }>(
+  'UPDATE outbox SET attempts = 0, last_error = NULL, next_attempt_at = $now WHERE id = $id AND sent_at IS NULL',
+)
 const markSent = sql<never, { id: number; now: number }>(
   'UPDATE outbox SET sent_at = $now, attempts = attempts + 1, last_error = NULL WHERE id = $id',
 )
@@ -80,6 +84,8 @@ export function createOutboxRepo(db: Db) {
       const rows = await db.all(claim, { now, maxAttempts, limit, leaseUntil })
       return rows.sort((a, b) => a.id - b.id)
     },
+    /** Makes an unsent message due now with fresh attempts; false when it is sent or missing. */
+    retry: async (id: number, now: number) => (await db.run(retry, { id, now })) > 0,
     markSent: (id: number, now: number) => db.run(markSent, { id, now }),
     /** Records a failed attempt and when to try again. */
     markFailed: (id: number, error: string, retryAt: number) => db.run(markFailed, { id, error, retryAt }),

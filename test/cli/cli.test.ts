@@ -2,34 +2,10 @@ import { describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import { createUsersRepo } from '../../src/accounts/users.repo.ts'
 import { verifyPassword } from '../../src/accounts/passwords.ts'
-import { VERSION, runCli, settingsFrom } from '../../src/cli/index.ts'
-import type { CliIO } from '../../src/cli/commands.ts'
+import { VERSION, settingsFrom } from '../../src/cli/index.ts'
 import { dbPath, openDatabase } from '../../src/db/open.ts'
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
-import { tempDirs } from '../helpers/temp.ts'
-
-const tempDir = tempDirs('authkit-cli-')
-
-function cli(opts: { env?: Record<string, string>; stdin?: string; stopSignal?: Promise<string> } = {}) {
-  const cwd = tempDir()
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIO = {
-    env: { AUTHKIT_ARGON2_MEMORY_COST: '1024', AUTHKIT_ARGON2_TIME_COST: '1', ...opts.env },
-    cwd,
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    stdin: async () => opts.stdin ?? '',
-    stopSignal: opts.stopSignal,
-  }
-  return {
-    cwd,
-    data: join(cwd, 'data'),
-    run: (...argv: string[]) => runCli(argv, io),
-    out: () => out.join(''),
-    err: () => err.join(''),
-  }
-}
+import { cli } from './helpers.ts'
 
 describe('usage', () => {
   it('--version prints the version', async () => {

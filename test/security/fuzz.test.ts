@@ -18,8 +18,9 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 25)
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED)
 
 // Tables a refused request may legitimately change: `throttle` holds the rate-limit and failed-login counters,
-// and counting refused attempts (a wrong password is a 400, a throttled one a 429) is its whole purpose.
-const MAY_CHANGE_ON_REFUSAL = new Set(['throttle'])
+// and counting refused attempts (a wrong password is a 400, a throttled one a 429) is its whole purpose;
+// `audit_log` records a refused login (login_failed, login_throttled), a security event on record.
+const MAY_CHANGE_ON_REFUSAL = new Set(['throttle', 'audit_log'])
 
 type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; format?: string; pattern?: string; minLength?: number; maxLength?: number; $ref?: string }
 interface Operation {

@@ -1,9 +1,10 @@
 // POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
 import { Elysia } from 'elysia'
+import { record as recordAudit } from '../../audit/audit.ts'
 import { cookieIssuingGuard } from '../../http/auth.ts'
 import { op } from '../../http/openapi.ts'
 import { ApiError } from '../../lib/errors.ts'
-import { loginKey, throttledLogin } from '../login-throttle.ts'
+import { isBadCredentials, loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
 import { signIn } from './respond.ts'
@@ -18,15 +19,21 @@ export const loginRoutes = (deps: AuthDeps) => {
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
       const account = await s.credentials.find(body)
+      const userAgent = request.headers.get('user-agent') ?? ''
       let user
       try {
         user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account))
       } catch (e) {
-        deps.metrics?.login(e instanceof ApiError && e.status === 429 ? 'throttled' : 'failed')
+        const throttled = e instanceof ApiError && e.status === 429
+        deps.metrics?.login(throttled ? 'throttled' : 'failed')
+        // A refused login writes nothing else, so its record is its own insert. The name typed is not
+        // kept (it may be a password typed into the wrong field): only the account it named, if any.
+        const event = throttled ? 'login_throttled' : isBadCredentials(e) ? 'login_failed' : null
+        if (event) await recordAudit(deps.db, { event, at: clock.now(), userId: account?.id ?? null, ip, userAgent })
         throw e
       }
       deps.metrics?.login('ok')
-      return signIn({ issuer: s.issuer, config, clock }, user, { userAgent: request.headers.get('user-agent') ?? '', ip }, set)
+      return signIn({ issuer: s.issuer, config, clock }, user, { userAgent, ip }, set)
     },
     {
       issuesCookies: true,

@@ -1,9 +1,11 @@
 // POST logout/: revokes the session behind the request, so its access and refresh tokens (or its key)
 // stop working at once, and clears the auth cookies.
 import { Elysia } from 'elysia'
+import { record as recordAudit } from '../../audit/audit.ts'
 import { readAuthCookie } from '../cookies.ts'
 import type { TokenClaims } from '../jwt.ts'
 import { authenticateRequest, enforceCsrf } from '../../http/auth.ts'
+import { clientIp } from '../../http/server.ts'
 import { Detail, op } from '../../http/openapi.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { type AuthDeps, authServices } from '../services.ts'
@@ -44,10 +46,17 @@ export const logoutRoutes = (deps: AuthDeps) => {
         userId = claims.sub
       }
       const now = clock.now()
-      await revokeSession(db, sessionId, { now, reason: 'logout' })
       // JWT header mode may name its refresh token too; revoke its session if it is the same user's.
       const named = await liveRefresh(body.refresh)
-      if (named && named.sub === userId && named.sid !== sessionId) await revokeSession(db, named.sid, { now, reason: 'logout' })
+      const ip = clientIp(request, config.trustedProxies)
+      await db.transaction(async (tx) => {
+        const ended = [sessionId, ...(named && named.sub === userId && named.sid !== sessionId ? [named.sid] : [])]
+        for (const sid of ended) {
+          if (await revokeSession(tx, sid, { now, reason: 'logout' })) {
+            await recordAudit(tx, { event: 'logout', at: now, userId: Number(userId), sessionId: sid, ip, userAgent: request.headers.get('user-agent') ?? '' })
+          }
+        }
+      })
       const cookies: CookieJar = []
       clearAuthCookies(cookies, config)
       sendCookies(set, cookies)
