@@ -2,25 +2,16 @@
 import { Elysia } from 'elysia'
 import { authRoutes } from './auth/routes/index.ts'
 import { accountsRoutes } from './accounts/routes.ts'
-import type { ServerConfig } from './config/data-dir.ts'
-import type { Database } from './db/open.ts'
 import { docsPlugin } from './docs/index.ts'
 import { SECURITY_HEADERS, httpConventions } from './http/conventions.ts'
 import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
 import { hostGuard } from './http/hosts.ts'
-import type { Logger } from './http/logger.ts'
 import { routeMethods } from './http/routes.ts'
-import type { Clock } from './lib/clock.ts'
 import { uiPlugin } from './ui/plugin.tsx'
+import type { Deps } from './deps.ts'
 
-/** Everything the app needs from outside; tests swap the clock, the database and the logger. */
-export interface Deps {
-  readonly config: ServerConfig
-  readonly db: Database
-  readonly clock: Clock
-  readonly log: Logger
-}
+export type { Deps }
 
 export function createApp(deps: Deps) {
   // Filled once the app exists: 405 answers need the full route table.

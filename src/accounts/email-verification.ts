@@ -38,8 +38,8 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
     },
 
     /** The work of `queue` for an address with no account, rolled back: a resend answers in the same time either way. */
-    async decoy(email: string, requestUrl: string): Promise<void> {
-      await rolledBack(db, (tx) => tx.use(createOutboxRepo).add(mailFor(email.split('@')[0]!, email, false, randomToken(32), requestUrl), clock.now()))
+    decoy(email: string, requestUrl: string): Promise<void> {
+      return rolledBack(db, (tx) => tx.use(createOutboxRepo).add(mailFor(email.split('@')[0]!, email, false, randomToken(32), requestUrl), clock.now()))
     },
 
     /** Uses a key: the address it proves becomes the account's verified address. Anything wrong is 404. */

@@ -2,7 +2,7 @@
 // Deps and shared by the `auth` macro and the auth routes so they use the same key cache.
 import type { ServerConfig } from '../config/data-dir.ts'
 import type { Database } from '../db/engine.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Logger } from '../lib/logger.ts'
 import type { Clock } from '../lib/clock.ts'
 import { createAuthenticator } from './authenticate.ts'
 import { createCredentialChecker } from './credentials.ts'

@@ -1,7 +1,7 @@
 // `authkit serve` (the default): open the data, start HTTP, stop gracefully on SIGTERM/SIGINT.
 import { createApp } from '../app.ts'
 import { settingWarnings } from '../config/warnings.ts'
-import { consoleLogger } from '../http/logger.ts'
+import { consoleLogger } from '../lib/logger.ts'
 import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
 import { startMailDelivery } from '../mail/delivery.ts'
