@@ -8,6 +8,7 @@ import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
 import { hostGuard } from './http/hosts.ts'
 import { routeMethods } from './http/routes.ts'
+import { mfaRoutes } from './mfa/routes.ts'
 import { uiPlugin } from './ui/plugin.tsx'
 import type { Deps } from './deps.ts'
 
@@ -36,6 +37,7 @@ export function createApp(deps: Deps) {
     .use(authRoutes(deps))
     .use(docsPlugin(deps))
     .use(accountsRoutes(deps))
+    .use(mfaRoutes(deps))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes
