@@ -67,4 +67,5 @@ export const BackupCodesResponse = z
   .object({ backup_codes: z.array(z.string()).describe('The new set, shown this once; the old set no longer works.') })
   .meta({ id: 'MFABackupCodesResponse' })
 
-export const NoContent = z.null().describe('No Content')
+// Any value: Elysia checks the (empty) 204 body against it, and the document shows no body for 204 anyway.
+export const NoContent = z.unknown().describe('No Content')
