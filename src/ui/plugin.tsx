@@ -16,6 +16,7 @@ import { apiPaths, detailOf, operationsOf, prefersHtml, prettyJson, routesFor } 
 import { type Origins, describeLink, findLinks, linksInNewTab } from './mail-links.ts'
 import { htmlResponse, mailHtmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
+import { mfaSection, mfaUiRoutes } from './mfa.tsx'
 
 const MAILBOX_SIZE = 50
 const hidden = { detail: { hide: true } }
@@ -76,7 +77,9 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
             loginMethods={loginMethods}
             oldPasswordField={config.oldPasswordFieldEnabled}
             mails={await mails()}
-          />,
+          >
+            {await mfaSection(deps, root, request)}
+          </UiPage>,
         ),
       hidden,
     )
@@ -122,7 +125,7 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
 export function uiPlugin(deps: Deps) {
   return <const A extends AnyElysia>(root: A): A => {
     if (!deps.config.debug) return root
-    root.use(uiRoutes(deps, root))
+    root.use(uiRoutes(deps, root)).use(mfaUiRoutes(deps, root))
     return root
   }
 }
