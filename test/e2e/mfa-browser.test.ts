@@ -3,50 +3,17 @@
 // secret, as the app would), logs out, and logs in again through the second step.
 // Screenshots go to test-artifacts/ui-e2e/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { Secret, TOTP } from 'otpauth'
-import { type BrowserContext, type Page, chromium } from 'playwright-core'
+import type { Page } from 'playwright-core'
+import { type Browser, type DevServer, launchChromium, startDevServer } from '../helpers/dev-server.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const ROOT = join(import.meta.dir, '..', '..')
-const SHOTS = join(ROOT, 'test-artifacts', 'ui-e2e')
+const SHOTS = join(import.meta.dir, '..', '..', 'test-artifacts', 'ui-e2e')
 const PASSWORD = 'Tea-with-the-Hatter-1865'
 
-let server: ReturnType<typeof Bun.spawn> | undefined
-let origin = ''
-let dataDir = ''
-let profileDir = ''
-let context: BrowserContext | undefined
-const consoleErrors: string[] = []
-const foreignRequests: string[] = []
-
-/** `serve --dev` with USE_MFA on a free loopback port, in a clean environment; resolves with its origin. */
-async function startServer(): Promise<string> {
-  dataDir = mkdtempSync(join(tmpdir(), 'authkit-e2e-mfa-'))
-  const config = join(dataDir, 'authkit.toml')
-  await Bun.write(config, 'USE_MFA = true\nACCOUNT_EMAIL_VERIFICATION = "none"\n')
-  const args = ['serve', '--dev', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--config', config]
-  server = Bun.spawn([process.execPath, join(ROOT, 'src', 'main.ts'), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dataDir },
-    stdout: 'pipe',
-    stderr: 'inherit',
-  })
-  const reader = (server.stdout as ReadableStream<Uint8Array>).getReader()
-  let out = ''
-  while (true) {
-    const { value, done } = await reader.read()
-    if (done) throw new Error(`the server exited before listening:\n${out}`)
-    out += new TextDecoder().decode(value)
-    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-    if (m) {
-      reader.releaseLock()
-      return m[1]!
-    }
-  }
-}
+let server: DevServer | undefined
+let browser: Browser | undefined
 
 /** Clicks `button` and waits for the API call it makes to show in the viewer with `status`. */
 async function call(page: Page, button: string, method: string, path: string, status: number) {
@@ -62,37 +29,20 @@ async function call(page: Page, button: string, method: string, path: string, st
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh`)
   mkdirSync(SHOTS, { recursive: true })
-  origin = await startServer()
-  profileDir = mkdtempSync(join(tmpdir(), 'authkit-e2e-mfa-chromium-'))
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  })
-  context.on('request', (req) => {
-    const url = req.url()
-    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && url !== 'about:blank') foreignRequests.push(url)
-  })
+  server = await startDevServer('USE_MFA = true\nACCOUNT_EMAIL_VERIFICATION = "none"\n')
+  browser = await launchChromium(server.origin)
 }, 60_000)
 
 afterAll(async () => {
-  await context?.close()
-  server?.kill('SIGTERM')
-  await server?.exited
-  for (const dir of [dataDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true })
+  await browser?.close()
+  await server?.stop()
 })
 
 describe('MFA in the testing UI, in Chromium', () => {
   it('set up an authenticator app from the QR code, confirm it, log out, log in through the second step', async () => {
-    const page = context!.pages()[0] ?? (await context!.newPage())
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`)
-    })
-    page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: ${err.message}`))
-    await page.goto(`${origin}/api/auth/ui/`)
+    const page = await browser!.context.newPage()
+    await page.goto(`${server!.origin}/api/auth/ui/`)
     await page.locator('#sec-mfa').waitFor()
 
     const register = page.locator('#register')
@@ -146,7 +96,7 @@ describe('MFA in the testing UI, in Chromium', () => {
     expect(await page.locator('#status').textContent()).toContain('Authenticated')
     await page.screenshot({ path: join(SHOTS, 'mfa-03-logged-in.png'), fullPage: true })
 
-    expect(consoleErrors).toEqual([])
-    expect(foreignRequests).toEqual([])
+    expect(browser!.consoleErrors).toEqual([])
+    expect(browser!.foreignRequests).toEqual([])
   }, 60_000)
 })

@@ -35,7 +35,8 @@ export function humanDuration(seconds: number): string {
   return `${seconds} second${seconds === 1 ? '' : 's'}`
 }
 
-function ActionHtml(p: ActionMailProps): string {
+/** The frame every HTML mail shares: the page background and a white card headed by the site name; `body` is rendered HTML. */
+export function mailFrame(p: { readonly siteName: string; readonly subject: string }, body: JSX.Element): string {
   return (
     '<!doctype html>' +
     (
@@ -49,36 +50,45 @@ function ActionHtml(p: ActionMailProps): string {
             <h1 style="font-size:20px;margin:0 0 24px" safe>
               {p.siteName}
             </h1>
-            <p safe>{p.greeting}</p>
-            <p safe>{p.intro}</p>
-            <p style="margin:32px 0">
-              <a
-                href={p.link}
-                style="background:#2563eb;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block"
-                safe
-              >
-                {p.action}
-              </a>
-            </p>
-            <p style="font-size:13px;color:#52525b">
-              If the button does not work, copy this address into your browser:
-              <br />
-              <span style="word-break:break-all" safe>
-                {p.link}
-              </span>
-            </p>
-            {p.notes.map((note) => (
-              <p style="font-size:13px;color:#52525b" safe>
-                {note}
-              </p>
-            ))}
-            <p style="font-size:13px;color:#52525b" safe>
-              {`Thank you for using ${p.siteName}!`}
-            </p>
+            {body}
           </div>
         </body>
       </html>
     )
+  )
+}
+
+function ActionHtml(p: ActionMailProps): string {
+  return mailFrame(
+    p,
+    <>
+      <p safe>{p.greeting}</p>
+      <p safe>{p.intro}</p>
+      <p style="margin:32px 0">
+        <a
+          href={p.link}
+          style="background:#2563eb;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block"
+          safe
+        >
+          {p.action}
+        </a>
+      </p>
+      <p style="font-size:13px;color:#52525b">
+        If the button does not work, copy this address into your browser:
+        <br />
+        <span style="word-break:break-all" safe>
+          {p.link}
+        </span>
+      </p>
+      {p.notes.map((note) => (
+        <p style="font-size:13px;color:#52525b" safe>
+          {note}
+        </p>
+      ))}
+      <p style="font-size:13px;color:#52525b" safe>
+        {`Thank you for using ${p.siteName}!`}
+      </p>
+    </>,
   )
 }
 
