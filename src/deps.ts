@@ -4,10 +4,13 @@ import type { ServerConfig } from './config/data-dir.ts'
 import type { Database } from './db/engine.ts'
 import type { Clock } from './lib/clock.ts'
 import type { Logger } from './lib/logger.ts'
+import type { Metrics } from './ops/metrics.ts'
 
 export interface Deps {
   readonly config: ServerConfig
   readonly db: Database
   readonly clock: Clock
   readonly log: Logger
+  /** Prometheus series, present with METRICS_ENABLED (see createMetrics); serves /metrics and times requests. */
+  readonly metrics?: Metrics
 }

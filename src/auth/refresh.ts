@@ -5,6 +5,7 @@
 import type { Config } from '../config/settings.ts'
 import type { Database, Db } from '../db/engine.ts'
 import type { Logger } from '../lib/logger.ts'
+import type { Metrics } from '../ops/metrics.ts'
 import type { Clock } from '../lib/clock.ts'
 import { safeEqual, sha256 } from '../lib/crypto.ts'
 import { tokenNotValid, verifiedOr401 } from './errors.ts'
@@ -40,6 +41,7 @@ export function createRefresher(deps: {
   jwt: Jwt
   issuer: Issuer
   log?: Logger
+  metrics?: Pick<Metrics, 'refreshed' | 'refreshReuse'>
 }) {
   const { db, config, clock, jwt, issuer } = deps
   const sessions = createSessionsRepo(db)
@@ -124,6 +126,8 @@ export function createRefresher(deps: {
         next = { ...t, pair: await issuer.pair(userId, claims.sid, now, t) }
       }
       const outcome = await decide(claims, now, next)
+      if (outcome.kind === 'reuse') deps.metrics?.refreshReuse()
+      else if (outcome.kind !== 'invalid') deps.metrics?.refreshed()
       switch (outcome.kind) {
         case 'reuse':
           // Someone replayed a used refresh token: either a thief or the victim is now locked out of this login.
