@@ -116,6 +116,23 @@ export function createMfa(deps: MfaDeps) {
     }
   }
 
+  /**
+   * The write of login/verify/, one group-committed transaction: takes an attempt of the token (none left,
+   * or used by a parallel request: 'gone'); with an accepted code, spends the code and the token ('ok'), a
+   * code spent already (a replay) counting as a wrong one; a token out of attempts is deleted.
+   */
+  const settle = db.groupCommit(async (tx: Db, tokenId: number, accepted: Accepted | null, now: number) => {
+    const t = tx.use(createLoginTokensRepo)
+    const attempts = await t.attempt(tokenId, now, maxAttempts)
+    if (attempts === null) return 'gone' as const
+    if (accepted && (await accepted.use(tx))) {
+      await t.remove(tokenId)
+      return 'ok' as const
+    }
+    if (attempts >= maxAttempts) await t.remove(tokenId)
+    return 'wrong' as const
+  })
+
   /** A new ephemeral token for `method`; `attempts` carries over the wrong codes of the token it replaces. */
   async function issueToken(tx: Db, userId: number, methodId: number, attempts: number, now: number): Promise<string> {
     const token = randomToken(32)
@@ -196,23 +213,17 @@ export function createMfa(deps: MfaDeps) {
     /** login/verify/: the user the token and code prove, with the token and the code spent; else the contract's errors. */
     async verify(token: string, code: string): Promise<UserRow> {
       const now = clock.now()
-      // The attempt is counted before the code is checked (see login-tokens.repo.ts).
-      const row = await tokens.attempt(sha256(token), now, maxAttempts)
-      if (!row) throw fail(M.invalidToken)
+      const row = await liveToken(token, now)
       const user = await tokenUser(row.user_id)
       const method = await tokenMethod(row.method_id)
       const accepted = await accept(user, method, code, now, true)
-      if (accepted) {
-        const done = await spend(accepted, (tx) => createLoginTokensRepo(tx).remove(row.id))
-        if (done.ok && done.value) {
-          events.loginVerified?.(user.id, method.name)
-          return user
-        }
-        // Spent by a parallel request: the token (if it was) or the code (a replay, counted as a wrong code).
-        if (done.ok) throw fail(M.invalidToken)
+      const outcome = await settle(row.id, accepted, now)
+      if (outcome === 'gone') throw fail(M.invalidToken)
+      if (outcome === 'ok') {
+        events.loginVerified?.(user.id, method.name)
+        return user
       }
       events.loginCodeRejected?.(user.id, method.name)
-      if (row.attempts >= maxAttempts) await tokens.remove(row.id)
       throw fail(M.invalidCode)
     },
 
