@@ -374,3 +374,24 @@ describe('codes at login', () => {
     expect((await post(t, 'login/resend/', { ephemeral_token: step.ephemeral_token })).status).toBe(200)
   })
 })
+
+describe('beginSignIn (the one place that decides "MFA step or session")', () => {
+  it('answers the MFA first step for a user with MFA, a session with skipMfa (a passkey login), and no mfa_enabled without USE_MFA', async () => {
+    const { beginSignIn } = await import('../../src/auth/routes/respond.ts')
+    const { createUsersRepo } = await import('../../src/accounts/users.repo.ts')
+    const t = mfaApp()
+    const c = await client(t)
+    await enrolApp(c)
+    const user = (await createUsersRepo(t.deps.db).byId(c.userId))!
+    const meta = { userAgent: 'test', ip: '127.0.0.1' }
+    const step = await beginSignIn(t.deps, user, meta, { headers: {} })
+    expect(step).toMatchObject({ method: 'app', mfa_enabled: true })
+    const skipped = await beginSignIn(t.deps, user, meta, { headers: {} }, { skipMfa: true })
+    expect(skipped).toMatchObject({ mfa_enabled: false, user: { username: 'alice' } })
+    expect('access_token' in skipped).toBe(true)
+    const off = mfaApp({ useMfa: false })
+    await createUser(off)
+    const plain = await beginSignIn(off.deps, (await createUsersRepo(off.deps.db).byUsername('alice'))!, meta, { headers: {} })
+    expect('mfa_enabled' in plain).toBe(false)
+  })
+})
