@@ -88,6 +88,10 @@ describe('MFA in the testing UI, in Chromium', () => {
     expect(step).toMatchObject({ method: 'app', mfa_enabled: true })
     expect(await page.locator('#status').textContent()).toContain('Not authenticated')
     expect(await page.locator('#mfa-verify input[name=ephemeral_token]').inputValue()).toBe(step.ephemeral_token)
+    // "Send the code again": a new token replaces the old one in every form of the step.
+    const resent = await call(page, '#mfa-resend button[type=submit]', 'POST', '/api/auth/login/resend/', 200)
+    expect(resent.ephemeral_token).not.toBe(step.ephemeral_token)
+    expect(await page.locator('#mfa-verify input[name=ephemeral_token]').inputValue()).toBe(resent.ephemeral_token)
     // The confirming code was spent; the app's next code (one step ahead, inside the window) is a new one.
     await page.locator('#mfa-verify').getByLabel('Code').fill(totp.generate({ timestamp: Date.now() + 30_000 }))
     await page.screenshot({ path: join(SHOTS, 'mfa-02-second-step.png'), fullPage: true })
