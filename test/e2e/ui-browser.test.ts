@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import { type Page, chromium } from 'playwright-core'
 import { type Browser, type DevServer, launchChromium, startDevServer } from '../helpers/dev-server.ts'
 
+const CHROMIUM = '/usr/bin/chromium'
 const ROOT = join(import.meta.dir, '..', '..')
 const SHOTS = join(ROOT, 'test-artifacts', 'ui-e2e')
 const PASSWORD = 'Tea-with-the-Hatter-1865'
@@ -158,5 +159,28 @@ describe('testing UI in Chromium', () => {
     await page.close()
     // Chromium reports the 400 it was asked to provoke as a failed resource; nothing else may be logged.
     expect(browser!.consoleErrors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([])
+  }, 60_000)
+})
+
+describe('testing UI in Chromium started with --lang=de', () => {
+  it('shows German labels: the UI follows the Accept-Language the browser sends', async () => {
+    // Headless Chromium takes its Accept-Language from --accept-lang (the profile's language list), not --lang.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--lang=de', '--accept-lang=de'],
+    })
+    try {
+      const page = await browser.newPage()
+      const answer = await page.goto(`${origin}/api/auth/ui/`)
+      expect((await answer!.request().allHeaders())['accept-language']).toStartWith('de')
+      expect(answer?.headers()['content-language']).toBe('de')
+      expect(await page.locator('html').getAttribute('lang')).toBe('de')
+      expect(await page.locator('#sec-account-title').textContent()).toBe('Registrieren und bestätigen')
+      expect(await page.locator('label[for="register-password2"]').textContent()).toBe('Passwort wiederholen')
+      await shot(page, 'lang-de')
+    } finally {
+      await browser.close()
+    }
   }, 60_000)
 })

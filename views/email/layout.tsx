@@ -1,6 +1,7 @@
 // The frame every authkit e-mail shares: a plain, inline-styled HTML body (mail clients drop <style> and
 // external assets) and the matching plain-text version. Every value is escaped (`safe`); hrefs are attributes.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { duration, t } from '../../src/i18n/translate.ts'
 
 export interface RenderedMail {
   readonly subject: string
@@ -10,6 +11,8 @@ export interface RenderedMail {
 
 /** What an "action" e-mail says: a greeting, a reason, one link to follow, and notes under it. */
 export interface ActionMailProps {
+  /** The language of the request that caused the mail (API.md §14); English when absent. */
+  readonly lang?: string
   readonly siteName: string
   readonly subject: string
   readonly greeting: string
@@ -35,12 +38,11 @@ export function humanDuration(seconds: number): string {
   return `${seconds} second${seconds === 1 ? '' : 's'}`
 }
 
-/** The frame every HTML mail shares: the page background and a white card headed by the site name; `body` is rendered HTML. */
-export function mailFrame(p: { readonly siteName: string; readonly subject: string }, body: JSX.Element): string {
+function ActionHtml(p: ActionMailProps): string {
   return (
     '<!doctype html>' +
     (
-      <html lang="en">
+      <html lang={p.lang ?? 'en'} dir={p.lang === 'ar' ? 'rtl' : 'ltr'}>
         <head>
           <meta charset="utf-8" />
           <title safe>{p.subject}</title>
@@ -50,7 +52,32 @@ export function mailFrame(p: { readonly siteName: string; readonly subject: stri
             <h1 style="font-size:20px;margin:0 0 24px" safe>
               {p.siteName}
             </h1>
-            {body}
+            <p safe>{p.greeting}</p>
+            <p safe>{p.intro}</p>
+            <p style="margin:32px 0">
+              <a
+                href={p.link}
+                style="background:#2563eb;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block"
+                safe
+              >
+                {p.action}
+              </a>
+            </p>
+            <p style="font-size:13px;color:#52525b">
+              {t(p.lang ?? 'en', 'If the button does not work, copy this address into your browser:')}
+              <br />
+              <span style="word-break:break-all" safe>
+                {p.link}
+              </span>
+            </p>
+            {p.notes.map((note) => (
+              <p style="font-size:13px;color:#52525b" safe>
+                {note}
+              </p>
+            ))}
+            <p style="font-size:13px;color:#52525b" safe>
+              {t(p.lang ?? 'en', 'Thank you for using {site}!', { site: p.siteName })}
+            </p>
           </div>
         </body>
       </html>
@@ -58,45 +85,15 @@ export function mailFrame(p: { readonly siteName: string; readonly subject: stri
   )
 }
 
-function ActionHtml(p: ActionMailProps): string {
-  return mailFrame(
-    p,
-    <>
-      <p safe>{p.greeting}</p>
-      <p safe>{p.intro}</p>
-      <p style="margin:32px 0">
-        <a
-          href={p.link}
-          style="background:#2563eb;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block"
-          safe
-        >
-          {p.action}
-        </a>
-      </p>
-      <p style="font-size:13px;color:#52525b">
-        If the button does not work, copy this address into your browser:
-        <br />
-        <span style="word-break:break-all" safe>
-          {p.link}
-        </span>
-      </p>
-      {p.notes.map((note) => (
-        <p style="font-size:13px;color:#52525b" safe>
-          {note}
-        </p>
-      ))}
-      <p style="font-size:13px;color:#52525b" safe>
-        {`Thank you for using ${p.siteName}!`}
-      </p>
-    </>,
-  )
-}
-
 function actionText(p: ActionMailProps): string {
-  return [p.greeting, '', p.intro, '', `${p.action}: ${p.link}`, '', ...p.notes.flatMap((n) => [n, '']), `Thank you for using ${p.siteName}!`, ''].join(
+  return [p.greeting, '', p.intro, '', `${p.action}: ${p.link}`, '', ...p.notes.flatMap((n) => [n, '']), t(p.lang ?? 'en', 'Thank you for using {site}!', { site: p.siteName }), ''].join(
     '\n',
   )
 }
+
+/** How long a link stays valid, in `lang` ("3 days", "3 Tage"). */
+export const validFor = (lang: string | undefined, seconds: number): string =>
+  !lang || lang === 'en' ? humanDuration(seconds) : duration(lang, seconds)
 
 export function actionMail(p: ActionMailProps): RenderedMail {
   return { subject: p.subject, text: actionText(p), html: ActionHtml(p) }
