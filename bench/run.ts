@@ -72,6 +72,8 @@ const INSTANCES: Record<Scenario['instance'], Record<string, string>> = {
   eddsa: {},
   hs256: { AUTHKIT_JWT_ALGORITHM: 'HS256' },
   token: { AUTHKIT_AUTH_TYPE: 'token' },
+  // MFA on; sign-ups log in at once (mfa-verify sets up many users, each with its own authenticator app).
+  mfa: { AUTHKIT_USE_MFA: 'true', AUTHKIT_ACCOUNT_EMAIL_VERIFICATION: 'none' },
 }
 
 function machine() {
@@ -148,7 +150,7 @@ async function main() {
   }
   /** The hash rates each hash-bound scenario is compared with. */
   const hashReference: Record<string, HashRate[]> = {}
-  const HASH_BOUND = new Set(['login', 'registration'])
+  const HASH_BOUND = new Set(['login', 'registration', 'mfa-login'])
 
   const binaryBytes = statSync(binary).size
 
@@ -235,7 +237,7 @@ async function main() {
           if (!(e instanceof Unavailable)) throw e
           result = { unavailable: e.message }
         }
-        record(s.id, s.label, `authkit (${instance === 'token' ? 'token mode' : instance === 'hs256' ? 'HS256' : 'EdDSA'})`, result)
+        record(s.id, s.label, `authkit (${instance === 'token' ? 'token mode' : instance === 'hs256' ? 'HS256' : instance === 'mfa' ? 'EdDSA, USE_MFA' : 'EdDSA'})`, result)
       }
     } finally {
       await server.stop()
@@ -263,7 +265,7 @@ async function main() {
   }
   const hashRate = meanOf(hashRates)
   const reference = (id: string) => meanOf(hashReference[id] ?? hashRates)
-  const verdicts = targets({ rows, hashRate: { login: reference('login'), registration: reference('registration') }, cold, idleRssMb })
+  const verdicts = targets({ rows, hashRate: { login: reference('login'), registration: reference('registration'), mfaLogin: reference('mfa-login') }, cold, idleRssMb })
   const elapsedSec = (performance.now() - started) / 1000
   const report = {
     date: new Date().toISOString(),

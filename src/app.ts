@@ -12,6 +12,7 @@ import { rootRoute } from './http/root.ts'
 import { httpMetrics } from './http/metrics.ts'
 import { routeMethods } from './http/routes.ts'
 import { socialRoutes } from './social/routes.ts'
+import { mfaRoutes } from './mfa/routes.ts'
 import { uiPlugin } from './ui/plugin.tsx'
 import type { Deps } from './deps.ts'
 
@@ -46,6 +47,7 @@ export function createApp(deps: Deps) {
     .use(docsPlugin(deps))
     .use(accountsRoutes(deps))
     .use(socialRoutes(deps))
+    .use(mfaRoutes(deps))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes

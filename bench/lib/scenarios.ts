@@ -1,6 +1,7 @@
 // The load scenarios against authkit: each prepares its credentials through the real API, then returns
 // the request autocannon repeats. A missing route makes the scenario "unavailable", never a crash.
 import type { Request } from 'autocannon'
+import { Secret, TOTP } from 'otpauth'
 import { AUTH, cookieHeader, cookiesOf, expect, login, refreshTokenOf, stringField, Unavailable } from './api.ts'
 
 /** The account every authenticated scenario logs in as (created with `authkit users create --verified`). */
@@ -17,7 +18,7 @@ export interface Scenario {
   readonly id: string
   readonly label: string
   /** Which authkit instance it runs on. */
-  readonly instance: 'eddsa' | 'hs256' | 'token'
+  readonly instance: 'eddsa' | 'hs256' | 'token' | 'mfa'
   prepare(base: string, ctx: { connections: number }): Promise<Prepared>
 }
 
@@ -60,6 +61,26 @@ const bearerUser = (id: string, label: string, instance: Scenario['instance']): 
     return probe(base, getUser({ authorization: `Bearer ${stringField(a, 'access_token')}` }))
   },
 })
+
+/** The app (TOTP) code of `secret` one step ahead: inside the default window, and later than the step that confirmed it. */
+const nextTotp = (secret: string) =>
+  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + 30_000 })
+
+/** Logs `who` in (no MFA yet), sets up and confirms the app method; returns its secret. */
+async function enrolApp(base: string, who: { username: string; password: string }): Promise<string> {
+  const a = await login(base, who.username, who.password)
+  const auth = { authorization: `Bearer ${stringField(a, 'access_token')}` }
+  const created = await expect(201, base, 'POST', `${AUTH}/mfa/`, { method: 'app' }, auth)
+  const qr = (created.body.setup_data as { qr_link?: string } | undefined)?.qr_link ?? ''
+  const secret = new URL(qr).searchParams.get('secret')
+  if (!secret) throw new Unavailable('set-up failed: no secret in qr_link')
+  const code = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate()
+  await expect(200, base, 'POST', `${AUTH}/mfa/confirm/`, { method: 'app', code }, auth)
+  return secret
+}
+
+/** Users for mfa-verify: a TOTP code works once per method and step, so each verification needs its own user. */
+const MFA_VERIFY_USERS = 1500
 
 export const SCENARIOS: readonly Scenario[] = [
   bearerUser('user-eddsa', 'GET user/ (Bearer JWT, EdDSA)', 'eddsa'),
@@ -167,6 +188,47 @@ export const SCENARIOS: readonly Scenario[] = [
         setupRequest: (req) => ({ ...req, body: body() }),
       }
       return { request }
+    },
+  },
+  {
+    id: 'mfa-login',
+    label: 'POST login/ (USE_MFA, first step: app method)',
+    instance: 'mfa',
+    async prepare(base) {
+      await enrolApp(base, BENCH_USER)
+      const body = JSON.stringify({ username: BENCH_USER.username, password: BENCH_USER.password })
+      const check = await expect(200, base, 'POST', `${AUTH}/login/`, { username: BENCH_USER.username, password: BENCH_USER.password })
+      if (check.body.mfa_enabled !== true) throw new Unavailable('set-up failed: login/ did not answer the MFA first step')
+      return { request: { method: 'POST', path: `${AUTH}/login/`, headers: { 'content-type': 'application/json' }, body } }
+    },
+  },
+  {
+    id: 'mfa-verify',
+    label: 'POST login/verify/ (USE_MFA, TOTP code)',
+    instance: 'mfa',
+    async prepare(base) {
+      const stamp = Date.now().toString(36)
+      // Sign-up, set-up and the first step (two argon2id hashes a user) are the slow part; done before the load.
+      const pool = await inParallel(MFA_VERIFY_USERS, 8, async (i) => {
+        const who = { username: `mfa${i}x${stamp}`, password: 'Vq7!mZ2#pL9x-kite' }
+        await expect(201, base, 'POST', `${AUTH}/registration/`, { username: who.username, email: `${who.username}@example.com`, password1: who.password, password2: who.password })
+        const secret = await enrolApp(base, who)
+        const step = await expect(200, base, 'POST', `${AUTH}/login/`, { username: who.username, password: who.password })
+        return { token: stringField(step, 'ephemeral_token'), secret }
+      })
+      const first = pool.pop()!
+      await expect(200, base, 'POST', `${AUTH}/login/verify/`, { ephemeral_token: first.token, code: nextTotp(first.secret) })
+      let next = 0
+      const request: Request = {
+        method: 'POST',
+        path: `${AUTH}/login/verify/`,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => {
+          const p = pool[next++ % pool.length]!
+          return { ...req, body: JSON.stringify({ ephemeral_token: p.token, code: nextTotp(p.secret) }) }
+        },
+      }
+      return { request, amount: pool.length, note: `${pool.length} users, one verification each (a TOTP code works once)` }
     },
   },
 ]

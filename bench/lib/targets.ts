@@ -13,7 +13,7 @@ export interface HashRate {
 export interface Figures {
   readonly rows: readonly Row[]
   /** The argon2id rates each hash-bound scenario is compared with (the measurements around it). */
-  readonly hashRate: { readonly login: HashRate | null; readonly registration: HashRate | null }
+  readonly hashRate: { readonly login: HashRate | null; readonly registration: HashRate | null; readonly mfaLogin?: HashRate | null }
   readonly cold: { medianMs: number } | null
   readonly idleRssMb: number | null
 }
@@ -43,6 +43,10 @@ export function targets(f: Figures): Verdict[] {
     atLeast('  same, from CPU per request', ratio(f.hashRate.login?.verifyCpuUs, get('login')?.cpuUsPerRequest), '%', 90),
     atLeast('POST registration/ / argon2id hash rate alone', ratio(get('registration')?.rps, f.hashRate.registration?.hashPerSec), '%', 80),
     atLeast('  same, from CPU per request', ratio(f.hashRate.registration?.hashCpuUs, get('registration')?.cpuUsPerRequest), '%', 80),
+    // Issue 13: the second MFA step costs a token check, an HMAC and a new session (no password hash).
+    atLeast('POST login/verify/ (MFA, TOTP) / POST token/refresh/', ratio(get('mfa-verify')?.rps, get('refresh')?.rps), '%', 50),
+    atLeast('POST login/ MFA first step / argon2id verify rate alone', ratio(get('mfa-login')?.rps, f.hashRate.mfaLogin?.verifyPerSec), '%', 90),
+    atLeast('  same, from CPU per request', ratio(f.hashRate.mfaLogin?.verifyCpuUs, get('mfa-login')?.cpuUsPerRequest), '%', 90),
     atMost('cold start (exec to first 200 /healthz, median)', f.cold?.medianMs ?? null, 'ms', 60),
     atMost('idle RSS', f.idleRssMb, 'MB', 60),
     atMost('peak RSS under login load', get('login')?.peakRssMb ?? null, 'MB', 150),

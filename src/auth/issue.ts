@@ -2,7 +2,7 @@
 // JWT pair or an opaque key (only its SHA-256 is stored).
 import { record as recordAudit } from '../audit/audit.ts'
 import type { Config } from '../config/settings.ts'
-import type { Database } from '../db/engine.ts'
+import type { Database, Db } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { randomToken, sha256 } from '../lib/crypto.ts'
 import type { Jwt, TokenInput } from './jwt.ts'
@@ -37,6 +37,21 @@ const KEEP_ENDED_SESSIONS_MS = 30 * 86_400_000
 export function createIssuer(deps: { db: Database; config: IssueConfig; clock: Clock; jwt: Jwt }) {
   const { db, config, clock, jwt } = deps
 
+  // Group-committed (SQLite: the logins of one event-loop turn share a commit), as refresh is: after the
+  // password check this write is most of a login's cost, and all of an MFA second step's.
+  const recordLogin = db.groupCommit(
+    async (
+      tx: Db,
+      r: { userId: number; sessionId: string; meta: SessionMeta; now: number; expiresAt: number; keyHash: string | null; refresh?: NewRefreshToken },
+    ) => {
+      await tx.use(createSessionsRepo).prune(r.userId, r.now - KEEP_ENDED_SESSIONS_MS)
+      await createSession(tx, r.userId, r.meta, { id: r.sessionId, now: r.now, expiresAt: r.expiresAt, keyHash: r.keyHash })
+      if (r.refresh) await tx.use(createRefreshRepo).insert(r.refresh)
+      await tx.use(createUsersRepo).touchLastLogin(r.userId, r.now)
+      await recordAudit(tx, { event: 'login_ok', at: r.now, userId: r.userId, sessionId: r.sessionId, ip: r.meta.ip, userAgent: r.meta.userAgent })
+    },
+  )
+
   const accessInput = (userId: number, sessionId: string, now: number): TokenInput => ({
     userId,
     sessionId,
@@ -67,13 +82,7 @@ export function createIssuer(deps: { db: Database; config: IssueConfig; clock: C
       const now = clock.now()
       const sessionId = newSessionId()
       const record = (expiresAt: number, keyHash: string | null, refresh?: NewRefreshToken) =>
-        db.transaction(async (tx) => {
-          await tx.use(createSessionsRepo).prune(userId, now - KEEP_ENDED_SESSIONS_MS)
-          await createSession(tx, userId, meta, { id: sessionId, now, expiresAt, keyHash })
-          if (refresh) await tx.use(createRefreshRepo).insert(refresh)
-          await tx.use(createUsersRepo).touchLastLogin(userId, now)
-          await recordAudit(tx, { event: 'login_ok', at: now, userId, sessionId, ip: meta.ip, userAgent: meta.userAgent })
-        })
+        recordLogin({ userId, sessionId, meta, now, expiresAt, keyHash, refresh })
 
       if (config.authType === 'token') {
         const key = randomToken(32)

@@ -13,7 +13,7 @@ interface ActionSpec {
   readonly doc: string
 }
 
-// allauth's defaults (ACCOUNT_RATE_LIMITS in allauth/account/app_settings.py).
+// allauth's defaults (ACCOUNT_RATE_LIMITS in allauth/account/app_settings.py), and mfa_login.
 export const RATE_ACTIONS = {
   login: { scopes: ['ip', 'key'], defaults: ['30/m/ip'], doc: 'every login/ attempt, counted before any password is checked' },
   login_failed: {
@@ -34,6 +34,8 @@ export const RATE_ACTIONS = {
     doc: 'registration/resend-email/ (key: the e-mail), past the key limit the same 200 and no mail',
   },
   change_password: { scopes: ['ip', 'user'], defaults: ['5/m/user'], doc: 'password/change/' },
+  // authkit's own (USE_MFA): the second login step, where codes are guessed and mailed.
+  mfa_login: { scopes: ['ip'], defaults: ['10/m/ip'], doc: 'login/verify/ and login/resend/ (USE_MFA)' },
 } as const satisfies Record<string, ActionSpec>
 
 export type RateAction = keyof typeof RATE_ACTIONS

@@ -8,7 +8,7 @@ import { DEFAULT_RATE_LIMITS, RATE_LIMITS_ALLOWED, RATE_LIMITS_DOC, parseRateLim
 
 /** One setting: how to read a raw value (a string from env/flags, or a TOML value) and what it means. */
 export interface Setting<T> {
-  readonly group: 'Operational' | 'Authentication' | 'Passwords' | 'Accounts and e-mail' | 'Social login'
+  readonly group: 'Operational' | 'Authentication' | 'Passwords' | 'Accounts and e-mail' | 'Multi-factor authentication' | 'Social login'
   readonly default: T
   readonly doc: string
   /** Human description of the allowed values, used in error messages and the README. */
@@ -158,6 +158,7 @@ const AUTH: Group = 'Authentication'
 const PW: Group = 'Passwords'
 const ACC: Group = 'Accounts and e-mail'
 const SOC: Group = 'Social login'
+const MFA: Group = 'Multi-factor authentication'
 
 export const SETTINGS = {
   port: int(OP, 8000, 'TCP port to listen on (`--port`).', 0, 65535),
@@ -254,6 +255,19 @@ export const SETTINGS = {
   siteName: str(ACC, 'authkit', 'Name used in e-mail subjects and pages.')(),
   languageCode: oneOf(ACC, LANGUAGES, 'en', 'Language of messages, e-mails and pages when `Accept-Language` names none authkit speaks (README: Languages).'),
 
+  useMfa: bool(MFA, false, 'Multi-factor authentication: the two-step login/ and the mfa/ routes (404 without it).'),
+  mfaTotpDefaultInterval: int(MFA, 30, 'Seconds per TOTP code of the authenticator-app method (RFC 6238 time step).', 15, 300),
+  mfaTotpDefaultValidWindow: int(MFA, 1, 'TOTP steps accepted either side of the current one (clock drift); a code is still accepted only once.', 0, 10),
+  mfaEmailCodeLifetime: duration(MFA, '180s', 'How long an e-mailed MFA code stays valid, counted from sending.'),
+  mfaApplicationName: optional(str(MFA, '', 'Issuer shown by authenticator apps; unset, `SITE_NAME`.')()),
+  mfaEphemeralTokenExpiry: duration(MFA, '900s', 'Lifetime of the ephemeral token between the two login steps.'),
+  mfaMaxAttempts: int(MFA, 5, 'Wrong codes an ephemeral token survives (over change-method and resend too); then the login starts over.', 1, 100),
+  numOfBackupCodes: int(MFA, 10, 'Backup codes per method, each usable once.', 1, 50),
+  backupCodeLength: int(MFA, 12, 'Characters per backup code (Crockford base32, 5 bits each).', 8, 64),
+  mfaUpdatePrimaryMethodRequiredPrimaryCode: bool(MFA, false, 'mfa/primary/ needs `primary_code`, a code of the current primary method.'),
+  mfaDeleteActiveMethodRequireCode: bool(MFA, true, 'mfa/delete/ of an active method needs `code` (a code of that method or one of its backup codes).'),
+  mfaPreventDeleteActiveMethod: bool(MFA, false, 'mfa/delete/ refuses active methods (deactivate first).'),
+  mfaPreventDeletePrimaryMethod: bool(MFA, false, 'mfa/delete/ refuses the primary method.'),
   socialProviders: {
     group: SOC,
     default: [] as ProviderSpec[],

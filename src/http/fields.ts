@@ -33,7 +33,7 @@ z.config({
     }
     if (issue.code === 'invalid_format' && issue.format === 'email') return DRF_MESSAGES.email
     // DRF quotes the value ('"x" is not a valid choice.'); error bodies never quote the request (API.md §13).
-    if (issue.code === 'invalid_value') return 'Not a valid choice.'
+    if (issue.code === 'invalid_value') return issue.input === undefined ? DRF_MESSAGES.required : 'Not a valid choice.'
     return undefined
   },
 })

@@ -3,15 +3,15 @@
 import { Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
 import { parseCookies, setCookieLine } from '../auth/cookies.ts'
-import { signIn } from '../auth/routes/respond.ts'
+import { beginSignIn } from '../auth/routes/respond.ts'
 import { authServices } from '../auth/services.ts'
 import { authPlugin, authenticateRequest, cookieIssuingGuard, isSecure, ownOrigin } from '../http/auth.ts'
 import { createThrottle } from '../auth/throttle.ts'
 import { optionalString, requiredString, z } from '../http/fields.ts'
 import { Detail, op } from '../http/openapi.ts'
 import { isoTime } from '../lib/clock.ts'
-import { FieldErrors, notFound } from '../lib/errors.ts'
-import { loginResponse } from '../auth/routes/schemas.ts'
+import { ApiError, FieldErrors, notFound } from '../lib/errors.ts'
+import { loginResponse, mfaLoginResponse } from '../auth/routes/schemas.ts'
 import { safeNext } from './redirects.ts'
 import { FLOW_FAILED, type SocialEvents, createSocial } from './social.ts'
 import type { SocialAccountRow } from './social.repo.ts'
@@ -91,7 +91,8 @@ export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeo
         async ({ body, request, set }) => {
           if (body.redirect_uri && !URL.canParse(body.redirect_uri)) throw FieldErrors.of('redirect_uri', 'Enter a valid URL.')
           const user = await counted(social.login(slug, exchangeInput(request, slug, body)))
-          return signIn({ issuer: s.issuer, config, clock }, user, meta(request), set)
+          // A user with MFA gets the second step here too (API.md §8.1; DRF Auth Kit skips it).
+          return beginSignIn(deps, user, meta(request), set)
         },
         {
           issuesCookies: true,
@@ -106,7 +107,7 @@ export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeo
               "from the e-mail, the e-mail verified only if the provider says so). An existing account with the provider's address " +
               'is linked only when the provider marks the address verified and SOCIAL_LOGIN_AUTO_CONNECT_BY_EMAIL is on; ' +
               'otherwise 400 "User is already registered with this e-mail address.".',
-            responses: { 200: loginResponse(config.authType) },
+            responses: { 200: config.useMfa ? loginResponse(config.authType).or(mfaLoginResponse(config.authType)) : loginResponse(config.authType) },
             errors: config.useAuthCookie ? [403] : [],
           }),
         },
@@ -181,7 +182,12 @@ export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeo
             const own = ownOrigin(request, config)
             const next = safeNext(result.next, own, config) ?? `${own}/`
             if (result.kind === 'login') {
-              await signIn({ issuer: s.issuer, config, clock }, result.user, meta(request), set)
+              const answer = await beginSignIn(deps, result.user, meta(request), set)
+              // The browser flow has no page for the second step: a user with MFA is not signed in here
+              // (never an MFA bypass); the API flow (POST social/{slug}/) answers the MFA step instead.
+              if ('ephemeral_token' in answer) {
+                throw new ApiError(403, 'This account uses multi-factor authentication: sign in through the API flow (POST social/' + slug + '/) or with the password.', 'mfa_required')
+              }
               const issued = set.headers['set-cookie']
               if (Array.isArray(issued)) cookies.push(...(issued as string[]))
               else if (typeof issued === 'string') cookies.push(issued)

@@ -20,12 +20,14 @@ import { htmlResponse, mailHtmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
 import type { UiFeature } from './feature.ts'
 import { socialUi } from './social.tsx'
+import { mfaUi } from './mfa.tsx'
 
 const MAILBOX_SIZE = 50
 const hidden = { detail: { hide: true } }
 
 /** Feature sections of the main page, in page order: one line per feature. */
 const uiFeatures = (deps: Deps, root: AnyElysia): UiFeature[] => [
+  mfaUi(deps, root),
   socialUi(deps, root),
 ]
 

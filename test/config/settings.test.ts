@@ -173,6 +173,7 @@ describe('values', () => {
       'reset_password_from_key=20/m/ip',
       'confirm_email=1/3m/key',
       'change_password=5/m/user',
+      'mfa_login=10/m/ip',
     ])
     expect(SETTINGS.accountRateLimits.parse(given)).toEqual(given)
     expect(limits('')).toEqual([])

@@ -20,6 +20,7 @@ const SETUPS: [string, Partial<Config>][] = [
   ['JWT without cookies', { useAuthCookie: false }],
   ['token mode', { authType: 'token' }],
   ['DEBUG on', { debug: true }],
+  ['USE_MFA on', { useMfa: true }],
 ]
 
 describe.each(SETUPS)('the OpenAPI document, %s', (_name, overrides) => {

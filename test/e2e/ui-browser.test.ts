@@ -2,11 +2,10 @@
 // started like a developer starts it (`serve --dev`), and a person's path through the testing UI.
 // Screenshots go to test-artifacts/ui-e2e/ (git-ignored).
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type BrowserContext, type Page, chromium } from 'playwright-core'
-import { startDevServer } from '../helpers/dev-server.ts'
+import { type Page, chromium } from 'playwright-core'
+import { type Browser, type DevServer, launchChromium, startDevServer } from '../helpers/dev-server.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ROOT = join(import.meta.dir, '..', '..')
@@ -14,25 +13,9 @@ const SHOTS = join(ROOT, 'test-artifacts', 'ui-e2e')
 const PASSWORD = 'Tea-with-the-Hatter-1865'
 const NEW_PASSWORD = 'Down-the-rabbit-hole-42'
 
-let server: ReturnType<typeof Bun.spawn> | undefined
+let server: DevServer | undefined
+let browser: Browser | undefined
 let origin = ''
-let dataDir = ''
-let profileDir = ''
-let context: BrowserContext | undefined
-const consoleErrors: string[] = []
-const foreignRequests: string[] = []
-
-/** Starts `bun src/main.ts serve --dev` on a free loopback port and resolves with its origin. */
-async function startServer(): Promise<string> {
-  dataDir = mkdtempSync(join(tmpdir(), 'authkit-e2e-data-'))
-  // An empty config file, so no authkit.toml in the working directory is picked up; and a clean
-  // environment, so no AUTHKIT_* variable of the developer's changes the run.
-  const config = join(dataDir, 'empty.toml')
-  await Bun.write(config, '')
-  const started = await startDevServer(['--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--config', config], dataDir)
-  server = started.server
-  return started.origin
-}
 
 async function shot(page: Page, name: string, fullPage = true) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage })
@@ -56,53 +39,21 @@ async function call(page: Page, button: string, method: string, path: string, st
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh`)
   mkdirSync(SHOTS, { recursive: true })
-  origin = await startServer()
-  profileDir = mkdtempSync(join(tmpdir(), 'authkit-e2e-chromium-'))
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-  })
-  context.on('request', (req) => {
-    const url = req.url()
-    if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && url !== 'about:srcdoc' && url !== 'about:blank') {
-      foreignRequests.push(url)
-    }
-  })
-  context.on('page', (page) => {
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`)
-    })
-    page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: ${err.message}`))
-  })
+  server = await startDevServer()
+  origin = server.origin
+  browser = await launchChromium(origin)
 }, 60_000)
 
 afterAll(async () => {
-  await context?.close()
-  server?.kill('SIGTERM')
-  await server?.exited
-  for (const dir of [dataDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true })
+  await browser?.close()
+  await server?.stop()
 })
 
 describe('testing UI in Chromium', () => {
   it('register, verify by the mailed link, log in, update the profile, change the password, log out', async () => {
-    const page = context!.pages()[0] ?? (await context!.newPage())
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`)
-    })
-    page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: ${err.message}`))
+    const context = browser!.context
+    const page = await context.newPage()
 
     await page.goto(`${origin}/api/auth/ui/`)
     await expect(page.locator('#status').textContent()).resolves.toContain('Not authenticated')
@@ -131,7 +82,7 @@ describe('testing UI in Chromium', () => {
     await shot(page, '02-mailbox')
     // (Not clicked inside the sandboxed frame: Playwright's injected scripts are refused there, which
     // Chromium reports as console errors. The link list beside it opens the same URL in a new tab.)
-    const [verifyPage] = await Promise.all([context!.waitForEvent('page'), link.click()])
+    const [verifyPage] = await Promise.all([context.waitForEvent('page'), link.click()])
     await verifyPage.waitForLoadState()
     await verifyPage.getByRole('button', { name: 'Confirm e-mail address' }).click()
     await verifyPage.getByText('your e-mail address is confirmed').waitFor()
@@ -181,12 +132,12 @@ describe('testing UI in Chromium', () => {
     await page.locator('#status strong', { hasText: 'alice' }).waitFor()
     await shot(page, '07-phone', false) // the viewport: the response viewer docked at the bottom
 
-    expect(consoleErrors).toEqual([])
-    expect(foreignRequests).toEqual([])
+    expect(browser!.consoleErrors).toEqual([])
+    expect(browser!.foreignRequests).toEqual([])
   }, 60_000)
 
   it('on a phone: the response panel starts folded to a bar naming the last call, and errors show at their fields', async () => {
-    const page = await context!.newPage()
+    const page = await browser!.context.newPage()
     await page.setViewportSize({ width: 390, height: 844 })
     await page.goto(`${origin}/api/auth/ui/`)
     const panel = page.locator('details#viewer')
@@ -207,7 +158,7 @@ describe('testing UI in Chromium', () => {
     await expectResponse(page, 'POST', '/api/auth/registration/', 400)
     await page.close()
     // Chromium reports the 400 it was asked to provoke as a failed resource; nothing else may be logged.
-    expect(consoleErrors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([])
+    expect(browser!.consoleErrors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([])
   }, 60_000)
 })
 

@@ -212,6 +212,7 @@ function urlAsServed(host: string | null, path: string): string {
 const MODES: [string, Partial<Config>][] = [
   ['JWT mode', {}],
   ['token mode', { authType: 'token' }],
+  ['JWT mode, USE_MFA', { useMfa: true }],
 ]
 
 describe('fuzzing every operation in /api/schema/', () => {

@@ -6,14 +6,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium } from 'playwright-core'
-import { startDevServer } from '../helpers/dev-server.ts'
+import { type DevServer, startDevServer } from '../helpers/dev-server.ts'
 import { type RealProvider, startRealProvider } from './provider.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ROOT = join(import.meta.dir, '..', '..')
 const SHOTS = join(ROOT, 'test-artifacts', 'social-e2e')
 
-let server: ReturnType<typeof Bun.spawn> | undefined
+let server: DevServer | undefined
 let idp: RealProvider | undefined
 let origin = ''
 let dataDir = ''
@@ -45,9 +45,8 @@ async function startServer(port: number, provider: RealProvider): Promise<string
       '',
     ].join('\n'),
   )
-  const started = await startDevServer(['--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--config', config], dataDir)
-  server = started.server
-  return started.origin
+  server = await startDevServer(await Bun.file(config).text(), port)
+  return server.origin
 }
 
 beforeAll(async () => {
@@ -73,8 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close()
-  server?.kill('SIGTERM')
-  await server?.exited
+  await server?.stop()
   await idp?.close()
   for (const dir of [dataDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true })
 })

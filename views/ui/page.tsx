@@ -1,6 +1,7 @@
 // The testing UI's main page: every account and authentication flow as a form against the real API,
 // next to the live response viewer and the mailbox.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import type { PropsWithChildren } from '@kitajs/html'
 import { ui } from '../../src/i18n/translate.ts'
 import { ApiForm, Field } from './form.tsx'
 import { type AssetUrls, Layout } from './layout.tsx'
@@ -56,7 +57,8 @@ const LoginForms = ({ methods }: { readonly methods: readonly string[] }) => (
   </>
 )
 
-export const UiPage = (p: UiPageProps) => (
+/** `children`: the sections of optional features (MFA, ...), after the core ones. */
+export const UiPage = (p: PropsWithChildren<UiPageProps>) => (
   <Layout title={`${p.siteName} testing UI`} assets={p.assets} headerAuth={!p.status.cookieAuth}>
     <Header siteName={p.siteName} status={p.status} />
     <div class="layout">
@@ -172,6 +174,7 @@ export const UiPage = (p: UiPageProps) => (
             </div>
           </section>
         )}
+        {p.children}
       </main>
 
       <aside class="side" aria-label="Responses">

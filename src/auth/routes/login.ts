@@ -7,8 +7,8 @@ import { ApiError } from '../../lib/errors.ts'
 import { isBadCredentials, loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
-import { signIn } from './respond.ts'
-import { loginBody, loginResponse } from './schemas.ts'
+import { beginSignIn } from './respond.ts'
+import { loginBody, loginResponse, mfaLoginResponse } from './schemas.ts'
 
 export const loginRoutes = (deps: AuthDeps) => {
   const { config, clock } = deps
@@ -33,7 +33,7 @@ export const loginRoutes = (deps: AuthDeps) => {
         throw e
       }
       deps.metrics?.login('ok')
-      return signIn({ issuer: s.issuer, config, clock }, user, { userAgent, ip }, set)
+      return beginSignIn(deps, user, { userAgent, ip }, set)
     },
     {
       issuesCookies: true,
@@ -49,8 +49,13 @@ export const loginRoutes = (deps: AuthDeps) => {
             : 'Answers an opaque key (send it as `Authorization: Token <key>`)') +
           (config.useAuthCookie ? '; the credentials are also set as HttpOnly cookies, with a `csrftoken` cookie.' : '.') +
           ' An unknown user, a wrong password and an inactive account get the same answer.' +
-          (config.useAuthCookie ? ' Sent from a page whose `Origin` is not trusted, it is refused (403, login CSRF).' : ''),
-        responses: { 200: loginResponse(config.authType) },
+          (config.useAuthCookie ? ' Sent from a page whose `Origin` is not trusted, it is refused (403, login CSRF).' : '') +
+          (config.useMfa
+            ? ' With USE_MFA, a user whose primary MFA method is active gets the first step instead: `{"ephemeral_token", "method", ' +
+              '"mfa_enabled": true}`, no session and no cookies (the code of an `email` method is mailed now); finish with ' +
+              '`login/verify/`. Everyone else gets the login answer with `"mfa_enabled": false`.'
+            : ''),
+        responses: { 200: config.useMfa ? mfaLoginResponse(config.authType) : loginResponse(config.authType) },
         errors: config.useAuthCookie ? [403, 429] : [429],
       }),
     },

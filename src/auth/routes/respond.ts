@@ -16,6 +16,8 @@ import {
 import { newCsrfToken } from '../csrf.ts'
 import type { Issued, JwtPair } from '../issue.ts'
 import type { SessionMeta } from '../sessions.ts'
+import { mfaService } from '../../mfa/services.ts'
+import { type AuthDeps, authServices } from '../services.ts'
 
 /** Set-Cookie lines collected by the functions below; a route hands them to Elysia with sendCookies. */
 export type CookieJar = string[]
@@ -87,4 +89,27 @@ export async function signIn(
   sendCookies(set, cookies)
   if (issued.kind === 'token') return { key: issued.key, user: publicUser(user) }
   return { ...jwtBody(config, issued), user: publicUser(user) }
+}
+
+/**
+ * Where every sign-in route starts once the user's identity is proven (password login; social login and
+ * e-mail links too): the ONE place that decides "MFA step or session". With USE_MFA and a primary active
+ * method it answers the MFA first step `{ephemeral_token, method, mfa_enabled: true}` (no session, no
+ * cookies; login/verify/ ends in signIn); otherwise it signs in, adding `"mfa_enabled": false` when
+ * USE_MFA is on. `skipMfa`: the proof already was two factors (a passkey login).
+ */
+export async function beginSignIn(
+  deps: AuthDeps,
+  user: UserRow,
+  meta: SessionMeta,
+  set: { headers: Record<string, unknown> },
+  opts: { skipMfa?: boolean } = {},
+) {
+  const { config, clock } = deps
+  if (config.useMfa && !opts.skipMfa) {
+    const challenge = await mfaService(deps).challenge(user)
+    if (challenge) return challenge
+  }
+  const body = await signIn({ issuer: authServices(deps).issuer, config, clock }, user, meta, set)
+  return config.useMfa ? { ...body, mfa_enabled: false as const } : body
 }

@@ -44,6 +44,25 @@ export const TokenLoginResponse = z.object({ key: z.string(), user: UserSchema }
 
 export const loginResponse = (authType: Config['authType']) => (authType === 'jwt' ? JwtLoginResponse : TokenLoginResponse)
 
+export const MfaFirstStepResponse = z
+  .object({
+    ephemeral_token: z.string().describe('For login/verify/, login/change-method/ and login/resend/: single-use, expires after MFA_EPHEMERAL_TOKEN_EXPIRY.'),
+    method: z.string().describe('The method whose code login/verify/ expects.'),
+    mfa_enabled: z.literal(true),
+  })
+  .meta({ id: 'MFAFirstStepResponse' })
+
+/** login/ with USE_MFA: the MFA first step, or the login answer with `mfa_enabled: false`. */
+export const mfaLoginResponse = (authType: Config['authType']) =>
+  z
+    .union([
+      MfaFirstStepResponse,
+      (authType === 'jwt' ? JwtLoginResponse : TokenLoginResponse)
+        .extend({ mfa_enabled: z.literal(false) })
+        .meta({ id: authType === 'jwt' ? 'NoMFAJWTLoginResponse' : 'NoMFATokenLoginResponse' }),
+    ])
+    .meta({ id: 'FirstStepResponse' })
+
 export const LogoutBody = z
   .object({ refresh: optionalString(4096).describe('JWT header mode: the refresh token to revoke as well.') })
   .meta({ id: 'LogoutRequest' })

@@ -9,6 +9,7 @@ import s0005 from './sqlite/0005_refresh_tokens_expiry_index.sql' with { type: '
 import s0006 from './sqlite/0006_refresh_token_hash.sql' with { type: 'text' }
 import s0007 from './sqlite/0007_social.sql' with { type: 'text' }
 import s0008 from './sqlite/0008_audit.sql' with { type: 'text' }
+import s0009 from './sqlite/0009_mfa.sql' with { type: 'text' }
 import p0001 from './postgres/0001_init.sql' with { type: 'text' }
 import p0002 from './postgres/0002_accounts.sql' with { type: 'text' }
 import p0003 from './postgres/0003_auth.sql' with { type: 'text' }
@@ -17,6 +18,7 @@ import p0005 from './postgres/0005_refresh_tokens_expiry_index.sql' with { type:
 import p0006 from './postgres/0006_refresh_token_hash.sql' with { type: 'text' }
 import p0007 from './postgres/0007_social.sql' with { type: 'text' }
 import p0008 from './postgres/0008_audit.sql' with { type: 'text' }
+import p0009 from './postgres/0009_mfa.sql' with { type: 'text' }
 
 export interface Migration {
   readonly version: number
@@ -34,6 +36,7 @@ const STEPS: readonly (readonly [name: string, sqlite: string, postgres: string]
   ['0006_refresh_token_hash', s0006, p0006],
   ['0007_social', s0007, p0007],
   ['0008_audit', s0008, p0008],
+  ['0009_mfa', s0009, p0009],
 ]
 
 export const MIGRATIONS: { readonly sqlite: readonly Migration[]; readonly postgres: readonly Migration[] } = {
