@@ -30,7 +30,7 @@ export async function mfaSection(deps: Deps, root: AnyElysia, request: Request):
 
 /** GET /api/auth/ui/mfa/methods/: the methods table, re-rendered after each API call. */
 export const mfaUiRoutes = (deps: Deps, root: AnyElysia) => {
-  const plugin = new Elysia({ name: 'ui-mfa', prefix: '/api/auth/ui' })
+  const plugin = new Elysia({ prefix: '/api/auth/ui' })
   if (!deps.config.useMfa) return plugin
   return plugin.get('/mfa/methods/', async ({ request }) => htmlResponse(<MfaMethods methods={await methodsOf(root, request)} />), {
     detail: { hide: true },

@@ -31,7 +31,7 @@ const uiFeatures = (deps: Deps, root: AnyElysia): UiFeature[] => [
   socialUi(deps, root),
 ]
 
-function uiRoutes(deps: Deps, root: AnyElysia) {
+function uiRoutes(deps: Deps, root: AnyElysia, features: readonly UiFeature[]) {
   const { config } = deps
   const outbox = createOutboxRepo(deps.db)
   const loginMethods = config.accountLoginMethods
@@ -47,7 +47,6 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     frontend: config.frontendBaseUrl ? new URL(config.frontendBaseUrl).origin : null,
   })
 
-  const features = uiFeatures(deps, root)
 
   const ui = new Elysia({ name: 'ui', prefix: '/api/auth/ui' })
     .onRequest(async ({ request }) => {
@@ -139,7 +138,6 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
       },
       hidden,
     )
-  for (const f of features) ui.use(f.routes)
   return ui
 }
 
@@ -150,7 +148,10 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
 export function uiPlugin(deps: Deps) {
   return <const A extends AnyElysia>(root: A): A => {
     if (!deps.config.debug) return root
-    root.use(uiRoutes(deps, root))
+    const features = uiFeatures(deps, root)
+    root.use(uiRoutes(deps, root, features))
+    // Each feature's routes carry their own /api/auth/ui prefix: mounted on the root, not inside `ui`.
+    for (const f of features) root.use(f.routes)
     return root
   }
 }
