@@ -12,6 +12,7 @@ import { hostGuard } from './http/hosts.ts'
 import type { Logger } from './http/logger.ts'
 import { routeMethods } from './http/routes.ts'
 import type { Clock } from './lib/clock.ts'
+import { passkeysRoutes } from './passkeys/passkeys.routes.ts'
 import { uiPlugin } from './ui/plugin.tsx'
 
 /** Everything the app needs from outside; tests swap the clock, the database and the logger. */
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
     .use(authRoutes(deps))
     .use(docsPlugin(deps))
     .use(accountsRoutes(deps))
+    .use(deps.config.usePasskeys ? passkeysRoutes(deps) : new Elysia({ name: 'passkeys-off' }))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes

@@ -17,8 +17,11 @@ const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
 
-async function page(body: JSX.Element, status = 200): Promise<Response> {
-  return new Response(await body, { status, headers: PAGE_HEADERS })
+/** One of these pages as a response; `cookies` are Set-Cookie lines to send with it (a sign-in link's page). */
+export async function page(body: JSX.Element, status = 200, cookies: readonly string[] = []): Promise<Response> {
+  const res = new Response(await body, { status, headers: PAGE_HEADERS })
+  for (const c of cookies) res.headers.append('set-cookie', c)
+  return res
 }
 
 /** A form field as a string ('' when absent or not text). */

@@ -33,6 +33,12 @@ export const RATE_ACTIONS = {
     doc: 'registration/resend-email/ (key: the e-mail), past the key limit the same 200 and no mail',
   },
   change_password: { scopes: ['ip', 'user'], defaults: ['5/m/user'], doc: 'password/change/' },
+  login_link: {
+    scopes: ['ip', 'key'],
+    defaults: ['20/m/ip', '5/m/key'],
+    doc: 'login/email-link/ (key: the e-mail), past the key limit the same 200 and no mail',
+  },
+  login_link_verify: { scopes: ['ip'], defaults: ['20/m/ip'], doc: 'login/email-link/verify/' },
 } as const satisfies Record<string, ActionSpec>
 
 export type RateAction = keyof typeof RATE_ACTIONS

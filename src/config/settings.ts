@@ -233,6 +233,22 @@ export const SETTINGS = {
     })(),
   ),
   siteName: str(ACC, 'authkit', 'Name used in e-mail subjects and pages.')(),
+
+  usePasskeys: bool(AUTH, false, 'Passkeys (WebAuthn): users register them and sign in with them, no password typed.'),
+  webauthnRpId: optional(
+    str(AUTH, '', 'WebAuthn relying-party ID (a domain passkeys are bound to); unset, the host of `PUBLIC_URL`, else the request\'s (allowed) host.')(),
+  ),
+  webauthnRpName: optional(str(AUTH, '', 'Name authenticators show for this site; unset, `SITE_NAME`.')()),
+  webauthnOrigins: list(
+    AUTH,
+    [],
+    'Origins a passkey ceremony may come from; unset, the origin of `PUBLIC_URL`, else the request\'s own origin (its host must be in `ALLOWED_HOSTS`).',
+    'origins like https://app.example.com',
+    isOrigin,
+  ),
+  useEmailLinkLogin: bool(ACC, false, 'Sign-in links: `login/email-link/` mails a single-use link that signs the user in.'),
+  loginLinkLifetime: duration(ACC, '15m', 'Lifetime of an e-mailed sign-in link.'),
+  loginLinkPath: optional(str(ACC, '', 'Frontend path of the sign-in link page (`?token=` is appended; used with `FRONTEND_BASE_URL`).')()),
 } as const
 
 export type SettingKey = keyof typeof SETTINGS

@@ -173,6 +173,9 @@ describe('values', () => {
       'reset_password_from_key=20/m/ip',
       'confirm_email=1/3m/key',
       'change_password=5/m/user',
+      'login_link=20/m/ip',
+      'login_link=5/m/key',
+      'login_link_verify=20/m/ip',
     ])
     expect(SETTINGS.accountRateLimits.parse(given)).toEqual(given)
     expect(limits('')).toEqual([])
