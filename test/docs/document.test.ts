@@ -11,7 +11,7 @@ const NOT_API: RegExp[] = [
   /^\/healthz$/, // load balancers' probe
   /^\/api\/(schema|docs|redoc)(\/|$)/, // the documentation itself
   /^\/api\/auth\/ui(\/|$)/, // the testing UI (HTML, DEBUG only)
-  /^\/(verify-email|reset-password)\/?$/, // HTML pages the e-mailed links open when no frontend is set
+  /^\/(verify-email|reset-password|sign-in-link)\/?$/, // HTML pages the e-mailed links open when no frontend is set
 ]
 
 const SETUPS: [string, Partial<Config>][] = [
@@ -19,6 +19,7 @@ const SETUPS: [string, Partial<Config>][] = [
   ['JWT without cookies', { useAuthCookie: false }],
   ['token mode', { authType: 'token' }],
   ['DEBUG on', { debug: true }],
+  ['passkeys and sign-in links on', { usePasskeys: true, useEmailLinkLogin: true }],
 ]
 
 describe.each(SETUPS)('the OpenAPI document, %s', (_name, overrides) => {
