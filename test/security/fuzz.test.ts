@@ -211,6 +211,7 @@ function urlAsServed(host: string | null, path: string): string {
 const MODES: [string, Partial<Config>][] = [
   ['JWT mode', {}],
   ['token mode', { authType: 'token' }],
+  ['passkeys and sign-in links on', { usePasskeys: true, useEmailLinkLogin: true }],
 ]
 
 describe('fuzzing every operation in /api/schema/', () => {
