@@ -14,6 +14,7 @@ import { Status, type StatusProps } from '../../views/ui/status.tsx'
 import { assetResponse, assetUrls } from './assets.ts'
 import { apiPaths, detailOf, operationsOf, prefersHtml, prettyJson, routesFor } from './browsable.ts'
 import { type Origins, describeLink, findLinks, linksInNewTab } from './mail-links.ts'
+import { passwordlessUi } from './passkeys.tsx'
 import { htmlResponse, mailHtmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
 
@@ -123,6 +124,7 @@ export function uiPlugin(deps: Deps) {
   return <const A extends AnyElysia>(root: A): A => {
     if (!deps.config.debug) return root
     root.use(uiRoutes(deps, root))
+    root.use(passwordlessUi(deps, root))
     return root
   }
 }
