@@ -21,6 +21,8 @@ const LoginLinkBody = z.object({ email: email() }).meta({ id: 'LoginLinkRequest'
 const LoginLinkVerifyBody = z.object({ token: requiredString(256) }).meta({ id: 'LoginLinkVerify' })
 
 const noDocs = { detail: { hide: true } }
+// The page's form POSTs to itself: it must carry a real Origin for the login-CSRF guard (see page()).
+const SAME_ORIGIN = { referrerPolicy: 'same-origin' } as const
 
 export function loginLinkRoutes(deps: Deps, accounts: Accounts, throttle: Throttle) {
   const { config, clock } = deps
@@ -85,7 +87,7 @@ export function loginLinkRoutes(deps: Deps, accounts: Accounts, throttle: Thrott
         const token = typeof query.token === 'string' ? query.token : ''
         // Only looks: a mail scanner that prefetches the link leaves the token usable.
         if (!(await accounts.loginLinks.check(token))) return page(LoginLinkFailedPage({ siteName }), 400)
-        return page(LoginLinkPage({ siteName, token }))
+        return page(LoginLinkPage({ siteName, token }), 200, SAME_ORIGIN)
       },
       noDocs,
     )
@@ -101,7 +103,7 @@ export function loginLinkRoutes(deps: Deps, accounts: Accounts, throttle: Thrott
           if (e instanceof FieldErrors) return page(LoginLinkFailedPage({ siteName }), 400)
           throw e
         }
-        return page(LoginLinkDonePage({ siteName }), 200, (jar.headers['set-cookie'] as string[] | undefined) ?? [])
+        return page(LoginLinkDonePage({ siteName }), 200, { cookies: (jar.headers['set-cookie'] as string[] | undefined) ?? [] })
       },
       { ...noDocs, issuesCookies: true },
     )

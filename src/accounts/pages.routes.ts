@@ -17,10 +17,18 @@ const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
 
-/** One of these pages as a response; `cookies` are Set-Cookie lines to send with it (a sign-in link's page). */
-export async function page(body: JSX.Element, status = 200, cookies: readonly string[] = []): Promise<Response> {
-  const res = new Response(await body, { status, headers: PAGE_HEADERS })
-  for (const c of cookies) res.headers.append('set-cookie', c)
+/**
+ * One of these pages as a response. A sign-in link's page sends `cookies` (Set-Cookie lines) and a
+ * same-origin referrer policy: under `no-referrer` Chromium sends `Origin: null` with the form's POST,
+ * which the login-CSRF guard rightly refuses.
+ */
+export async function page(
+  body: JSX.Element,
+  status = 200,
+  opts: { cookies?: readonly string[]; referrerPolicy?: 'no-referrer' | 'same-origin' } = {},
+): Promise<Response> {
+  const res = new Response(await body, { status, headers: { ...PAGE_HEADERS, 'referrer-policy': opts.referrerPolicy ?? 'no-referrer' } })
+  for (const c of opts.cookies ?? []) res.headers.append('set-cookie', c)
   return res
 }
 

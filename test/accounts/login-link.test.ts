@@ -144,6 +144,8 @@ describe('the sign-in link page', () => {
       const page = await t.req(`${url.pathname}${url.search}`)
       expect(page.status).toBe(200)
       expect(page.headers.get('cache-control')).toBe('no-store')
+      // Not no-referrer: under it Chromium sends `Origin: null` with the form's POST and the login-CSRF guard refuses it.
+      expect(page.headers.get('referrer-policy')).toBe('same-origin')
       expect(await page.text()).toContain('Sign in')
     }
     const row = await selectOne<{ used_at: number | null }>(t.deps.db, 'SELECT used_at FROM login_links', {})

@@ -20,9 +20,11 @@ button:focus,input:focus{outline:3px solid #93c5fd;outline-offset:1px}
 export interface PageProps {
   readonly siteName: string
   readonly title: string
+  /** `same-origin` for a page whose form must send its Origin (a sign-in link's); else no referrer at all. */
+  readonly referrer?: 'no-referrer' | 'same-origin'
 }
 
-export function Page({ siteName, title, children }: PropsWithChildren<PageProps>): string {
+export function Page({ siteName, title, referrer = 'no-referrer', children }: PropsWithChildren<PageProps>): string {
   return (
     '<!doctype html>' +
     (
@@ -30,7 +32,7 @@ export function Page({ siteName, title, children }: PropsWithChildren<PageProps>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="referrer" content="no-referrer" />
+          <meta name="referrer" content={referrer} />
           <meta name="robots" content="noindex" />
           <title safe>{`${title} · ${siteName}`}</title>
           <style>{STYLE}</style>

@@ -5,7 +5,7 @@ import { Page } from './layout.tsx'
 
 export function LoginLinkPage({ siteName, token }: { siteName: string; token: string }): JSX.Element {
   return (
-    <Page siteName={siteName} title="Sign in">
+    <Page siteName={siteName} title="Sign in" referrer="same-origin">
       <p>Press the button to sign in on this device.</p>
       <form method="post">
         <input type="hidden" name="token" value={token} />
