@@ -7,19 +7,10 @@
   var webauthn = window.SimpleWebAuthnBrowser
   var ui = window.authkitUi
 
-  function cookie(name) {
-    var parts = document.cookie ? document.cookie.split('; ') : []
-    for (var i = 0; i < parts.length; i++) {
-      var eq = parts[i].indexOf('=')
-      if (parts[i].slice(0, eq) === name) return decodeURIComponent(parts[i].slice(eq + 1))
-    }
-    return ''
-  }
-
   /** POSTs JSON the way the htmx forms do: the CSRF header, and the stored credential in header mode. */
   async function post(path, body) {
     var headers = { 'content-type': 'application/json', accept: 'application/json' }
-    var csrf = cookie('csrftoken')
+    var csrf = ui.cookie('csrftoken')
     if (csrf) headers['X-CSRFToken'] = csrf
     var cred = ui.credential()
     if (cred) headers['Authorization'] = cred
