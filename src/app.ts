@@ -1,27 +1,21 @@
 // createApp(deps): the whole HTTP surface, composed from feature plugins. `main` serves it; tests call app.handle.
 import { Elysia } from 'elysia'
+import pkg from '../package.json' with { type: 'json' }
 import { authRoutes } from './auth/routes/index.ts'
 import { accountsRoutes } from './accounts/routes.ts'
-import type { ServerConfig } from './config/data-dir.ts'
-import type { Database } from './db/open.ts'
 import { docsPlugin } from './docs/index.ts'
 import { SECURITY_HEADERS, httpConventions } from './http/conventions.ts'
 import { corsPlugin } from './http/cors.ts'
 import { healthRoutes } from './http/health.ts'
 import { hostGuard } from './http/hosts.ts'
-import type { Logger } from './http/logger.ts'
+import { rootRoute } from './http/root.ts'
+import { httpMetrics } from './http/metrics.ts'
 import { routeMethods } from './http/routes.ts'
-import type { Clock } from './lib/clock.ts'
 import { passkeysRoutes } from './passkeys/passkeys.routes.ts'
 import { uiPlugin } from './ui/plugin.tsx'
+import type { Deps } from './deps.ts'
 
-/** Everything the app needs from outside; tests swap the clock, the database and the logger. */
-export interface Deps {
-  readonly config: ServerConfig
-  readonly db: Database
-  readonly clock: Clock
-  readonly log: Logger
-}
+export type { Deps }
 
 export function createApp(deps: Deps) {
   // Filled once the app exists: 405 answers need the full route table.
@@ -31,8 +25,10 @@ export function createApp(deps: Deps) {
   // was routed as /api/auth/user/ (docs/upstream/elysia-path-slicing.md). authkit serves plain HTTP
   // (TLS ends at a proxy), so request.url always starts with "http://"; an https:// URL handed to
   // app.handle would not route.
+  const metrics = httpMetrics(deps) // null unless METRICS_ENABLED: then nothing is added to the request path
   const app = new Elysia({ name: 'authkit', handler: { standardHostname: false } })
     .headers(SECURITY_HEADERS)
+    .use(metrics?.hooks ?? new Elysia({ name: 'authkit-metrics-off' }))
     .use(hostGuard(deps.config))
     .use(
       httpConventions({
@@ -43,6 +39,8 @@ export function createApp(deps: Deps) {
     )
     .use(corsPlugin(deps.config))
     .use(healthRoutes(deps))
+    .use(rootRoute({ siteName: deps.config.siteName, version: pkg.version, debug: deps.config.debug }))
+    .use(metrics?.routes ?? new Elysia({ name: 'authkit-metrics-off' }))
     .use(authRoutes(deps))
     .use(docsPlugin(deps))
     .use(accountsRoutes(deps))
@@ -50,6 +48,7 @@ export function createApp(deps: Deps) {
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes
+  metrics?.instrument(app)
   return app
 }
 

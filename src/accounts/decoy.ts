@@ -5,7 +5,7 @@ import type { Database, Db } from '../db/engine.ts'
 
 const ROLLBACK = Symbol('rollback')
 
-export async function rolledBack(db: Database, work: (tx: Db) => unknown): Promise<void> {
+export async function rolledBack(db: Database, work: (tx: Db) => Promise<unknown>): Promise<void> {
   try {
     await db.transaction(async (tx) => {
       await work(tx)

@@ -35,14 +35,34 @@ async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+type HashListener = (operation: 'hash' | 'verify', seconds: number) => void
+const hashListeners: HashListener[] = []
+
+/** Calls `listener` with the time of every hash and verify of this process (the metrics' hash histogram). */
+export function onHashTimed(listener: HashListener): void {
+  hashListeners.push(listener)
+}
+
+/** Runs `work` and reports its time (without the slot wait) to the listeners; untimed when there are none. */
+async function timed<T>(operation: 'hash' | 'verify', work: () => Promise<T>): Promise<T> {
+  if (hashListeners.length === 0) return work()
+  const start = performance.now()
+  try {
+    return await work()
+  } finally {
+    const seconds = (performance.now() - start) / 1000
+    for (const listener of hashListeners) listener(operation, seconds)
+  }
+}
+
 export function hashPassword(password: string, params: HashParams): Promise<string> {
-  return inHashSlot(() => Bun.password.hash(password, { algorithm: 'argon2id', ...params }))
+  return inHashSlot(() => timed('hash', () => Bun.password.hash(password, { algorithm: 'argon2id', ...params })))
 }
 
 /** Checks a password; never throws for a malformed stored hash (treated as a mismatch). */
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
   try {
-    return await inHashSlot(() => Bun.password.verify(password, hash))
+    return await inHashSlot(() => timed('verify', () => Bun.password.verify(password, hash)))
   } catch {
     return false
   }

@@ -4,8 +4,8 @@ import type { UserRow } from '../accounts/users.repo.ts'
 import type { Db } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { sha256 } from '../lib/crypto.ts'
-import { tokenNotValid } from './errors.ts'
-import { type Jwt, TokenRejected } from './jwt.ts'
+import { tokenNotValid, verifiedOr401 } from './errors.ts'
+import type { Jwt } from './jwt.ts'
 import { createSessionsRepo, type LiveSession } from './sessions.repo.ts'
 
 export type AuthVia = 'header' | 'cookie'
@@ -41,17 +41,9 @@ export function createAuthenticator(deps: { db: Db; clock: Clock; jwt: Jwt; auth
         const now = clock.now()
         return accept(await sessions.liveByKeyHash(sha256(credential.token), now), now)
       }
-      let claims
-      try {
-        claims = await jwt.verify(credential.token, 'access')
-      } catch (e) {
-        if (e instanceof TokenRejected) throw tokenNotValid()
-        throw e
-      }
+      const claims = await verifiedOr401(jwt.verify(credential.token, 'access'), { withReason: false })
       const now = clock.now()
-      const live = await sessions.liveById(claims.sid, now)
-      if (live && String(live.user.id) !== claims.sub) throw tokenNotValid()
-      return accept(live, now)
+      return accept(await sessions.liveFor(claims.sid, claims.sub, now), now)
     },
   }
 }

@@ -1,5 +1,6 @@
 // The authentication failures of API.md §1/§4 as domain errors (401 with WWW-Authenticate, 403 CSRF).
 import { ApiError } from '../lib/errors.ts'
+import { TokenRejected } from './jwt.ts'
 
 /** RFC 6750 challenge; `error="invalid_token"` tells clients that refreshing (not retrying) is the fix. */
 const challenge = (invalid: boolean) => ({
@@ -12,6 +13,19 @@ export const notAuthenticated = () =>
 /** An invalid, expired or revoked credential. */
 export const tokenNotValid = (detail = 'Given token not valid for any token type') =>
   new ApiError(401, detail, 'token_not_valid', challenge(true))
+
+/**
+ * The claims `verifying` resolves to; a token it rejects becomes 401 token_not_valid, saying why (expired,
+ * invalid) when `withReason`, else with the generic detail. Other errors pass through.
+ */
+export async function verifiedOr401<T>(verifying: Promise<T>, opts: { withReason: boolean }): Promise<T> {
+  try {
+    return await verifying
+  } catch (e) {
+    if (e instanceof TokenRejected) throw opts.withReason ? tokenNotValid(e.message) : tokenNotValid()
+    throw e
+  }
+}
 
 export const badAuthorizationHeader = (detail: string) =>
   new ApiError(401, detail, 'bad_authorization_header', challenge(false))

@@ -4,12 +4,13 @@
 // the whole session is revoked, which kills every access and refresh token of that login.
 import type { Config } from '../config/settings.ts'
 import type { Database, Db } from '../db/engine.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { Metrics } from '../ops/metrics.ts'
 import type { Clock } from '../lib/clock.ts'
 import { safeEqual, sha256 } from '../lib/crypto.ts'
-import { tokenNotValid } from './errors.ts'
+import { tokenNotValid, verifiedOr401 } from './errors.ts'
 import { type Issuer, type JwtPair, refreshJti } from './issue.ts'
-import { type Jwt, type TokenClaims, TokenRejected } from './jwt.ts'
+import type { Jwt, TokenClaims } from './jwt.ts'
 import { createRefreshRepo, type RefreshRow } from './refresh.repo.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
 
@@ -40,6 +41,7 @@ export function createRefresher(deps: {
   jwt: Jwt
   issuer: Issuer
   log?: Logger
+  metrics?: Pick<Metrics, 'refreshed' | 'refreshReuse'>
 }) {
   const { db, config, clock, jwt, issuer } = deps
   const sessions = createSessionsRepo(db)
@@ -56,8 +58,7 @@ export function createRefresher(deps: {
   async function isCurrent(claims: TokenClaims, now: number): Promise<boolean> {
     const row = await tokens.byJti(claims.jti)
     if (!row || row.session_id !== claims.sid || row.rotated_at !== null) return false
-    const live = await sessions.liveById(row.session_id, now)
-    return live !== null && String(live.user.id) === claims.sub
+    return (await sessions.liveFor(row.session_id, claims.sub, now)) !== null
   }
 
   // Inside a write transaction (on SQLite shared with the other refreshes of this turn of the event loop:
@@ -72,8 +73,7 @@ export function createRefresher(deps: {
     const sessions = tx.use(createSessionsRepo)
     let row = await tokens.byJti(claims.jti)
     if (!row || row.session_id !== claims.sid) return { kind: 'invalid' }
-    const live = await sessions.liveById(row.session_id, now)
-    if (!live || String(live.user.id) !== claims.sub) return { kind: 'invalid' }
+    if (!(await sessions.liveFor(row.session_id, claims.sub, now))) return { kind: 'invalid' }
 
     if (row.rotated_at === null) {
       if (!next) return { kind: 'same' }
@@ -109,12 +109,7 @@ export function createRefresher(deps: {
      * a token exactly as recorded at issue is not recomputed (see migration 0006).
      */
     async verify(token: string): Promise<TokenClaims> {
-      try {
-        return await jwt.verify(token, 'refresh', recorded)
-      } catch (e) {
-        if (e instanceof TokenRejected) throw tokenNotValid(e.message)
-        throw e
-      }
+      return verifiedOr401(jwt.verify(token, 'refresh', recorded), { withReason: true })
     },
 
     isCurrent: (claims: TokenClaims) => isCurrent(claims, clock.now()),
@@ -131,6 +126,8 @@ export function createRefresher(deps: {
         next = { ...t, pair: await issuer.pair(userId, claims.sid, now, t) }
       }
       const outcome = await decide(claims, now, next)
+      if (outcome.kind === 'reuse') deps.metrics?.refreshReuse()
+      else if (outcome.kind !== 'invalid') deps.metrics?.refreshed()
       switch (outcome.kind) {
         case 'reuse':
           // Someone replayed a used refresh token: either a thief or the victim is now locked out of this login.

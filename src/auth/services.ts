@@ -2,8 +2,9 @@
 // Deps and shared by the `auth` macro and the auth routes so they use the same key cache.
 import type { ServerConfig } from '../config/data-dir.ts'
 import type { Database } from '../db/engine.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Logger } from '../lib/logger.ts'
 import type { Clock } from '../lib/clock.ts'
+import type { Metrics } from '../ops/metrics.ts'
 import { createAuthenticator } from './authenticate.ts'
 import { createCredentialChecker } from './credentials.ts'
 import { createIssuer } from './issue.ts'
@@ -18,6 +19,8 @@ export interface AuthDeps {
   readonly clock: Clock
   /** Where security events (a replayed refresh token) are reported; optional for tools and tests. */
   readonly log?: Logger
+  /** Prometheus series (METRICS_ENABLED); absent, nothing is counted. */
+  readonly metrics?: Metrics
 }
 
 const built = new WeakMap<AuthDeps, ReturnType<typeof build>>()

@@ -1,6 +1,6 @@
 // SQL for the sessions table: one row per login, looked up on every authenticated request.
 import type { UserRow } from '../accounts/users.repo.ts'
-import { type Db, sql } from '../db/engine.ts'
+import { type Db, sql, then } from '../db/engine.ts'
 
 export interface SessionRow {
   id: string
@@ -70,8 +70,11 @@ export function createSessionsRepo(db: Db) {
   return {
     insert: (s: NewSession) =>
       db.run(insert, { id: s.id, userId: s.userId, now: s.now, expiresAt: s.expiresAt, userAgent: s.userAgent, ip: s.ip, keyHash: s.keyHash }),
-    liveById: async (id: string, now: number) => split(await db.get(liveById, { id, now })),
-    liveByKeyHash: async (keyHash: string, now: number) => split(await db.get(liveByKeyHash, { keyHash, now })),
+    liveById: (id: string, now: number) => then(db.get(liveById, { id, now }), split),
+    /** The live session `id` if it is the session of user `sub` (a token's claim), else null: the one check every token gets. */
+    liveFor: (id: string, sub: string, now: number) =>
+      then(db.get(liveById, { id, now }), (row) => (row !== null && String(row.id) === sub ? split(row) : null)),
+    liveByKeyHash: (keyHash: string, now: number) => then(db.get(liveByKeyHash, { keyHash, now }), split),
     byId: (id: string) => db.get(byId, { id }),
     touch: (id: string, now: number) => db.run(touch, { id, now }),
     extend: (id: string, expiresAt: number) => db.run(extend, { id, expiresAt }),

@@ -2,8 +2,8 @@
 import * as jose from 'jose'
 import type { Db } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
-import { tokenNotValid } from './errors.ts'
-import { type Jwt, TokenRejected, type TokenType } from './jwt.ts'
+import { tokenNotValid, verifiedOr401 } from './errors.ts'
+import type { Jwt, TokenType } from './jwt.ts'
 import type { Refresher } from './refresh.ts'
 import { createSessionsRepo } from './sessions.repo.ts'
 
@@ -24,17 +24,8 @@ export function createTokenVerifier(deps: { db: Db; clock: Clock; jwt: Jwt; refr
     /** Resolves when valid; throws 401 token_not_valid "Token is invalid" | "Token is expired". */
     async verify(token: string): Promise<void> {
       const type = typeOf(token)
-      let claims
-      try {
-        claims = await jwt.verify(token, type)
-      } catch (e) {
-        if (e instanceof TokenRejected) throw tokenNotValid(e.message)
-        throw e
-      }
-      const live =
-        type === 'refresh'
-          ? await refresher.isCurrent(claims)
-          : String((await sessions.liveById(claims.sid, clock.now()))?.user.id) === claims.sub
+      const claims = await verifiedOr401(jwt.verify(token, type), { withReason: true })
+      const live = type === 'refresh' ? await refresher.isCurrent(claims) : (await sessions.liveFor(claims.sid, claims.sub, clock.now())) !== null
       if (!live) throw tokenNotValid('Token is invalid')
     },
   }

@@ -1,6 +1,7 @@
 // The command table: each command names its words, its own flags and what it runs.
 import type { LoadedConfig } from '../config/load.ts'
 import type { FlagSpec } from './args.ts'
+import { backupCommand, restoreCommand } from './backup.ts'
 import { configCommand } from './config.ts'
 import { keysRotateCommand } from './keys.ts'
 import { outboxListCommand } from './outbox.ts'
@@ -20,6 +21,8 @@ export interface CliIO {
 
 export interface CommandContext {
   readonly flags: Record<string, string | true>
+  /** The operands named by the command's `args`, in order. */
+  readonly args: readonly string[]
   readonly io: CliIO
   /** Loads and validates the settings (throws SettingsError). */
   settings(): LoadedConfig
@@ -27,8 +30,10 @@ export interface CommandContext {
 
 export interface Command {
   readonly words: readonly string[]
+  /** Operands after the words (`backup FILE`): each one required. */
+  readonly args?: readonly string[]
   readonly flags: FlagSpec
   run(ctx: CommandContext): Promise<number>
 }
 
-export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand, backupCommand, restoreCommand]

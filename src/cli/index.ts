@@ -2,6 +2,7 @@
 import pkg from '../../package.json' with { type: 'json' }
 import { type LoadedConfig, SettingsError, describeConfig, loadConfig } from '../config/load.ts'
 import { NewerDatabaseError } from '../db/open.ts'
+import { StartupError } from '../lib/errors.ts'
 import { type FlagSpec, UsageError, parseArgs } from './args.ts'
 import { COMMANDS, type CliIO, type Command } from './commands.ts'
 
@@ -9,19 +10,28 @@ export const VERSION: string = pkg.version
 
 export const USAGE = `authkit ${VERSION}: a self-hosted authentication server in one executable
 
-Usage:
-  authkit [serve] [--port N] [--host H] [--data DIR] [--config FILE] [--dev]
-  authkit config [--data DIR] [--config FILE] [--dev]
-  authkit outbox list [--json] [--data DIR] [--config FILE]
-  authkit users create --username U --email E [--password P | --password-stdin] [--verified]
-                       [--data DIR] [--config FILE]
-  authkit keys rotate [--data DIR] [--config FILE]
-  authkit --help | --version
+Usage: authkit [command] [options]    (options may come before or after the command)
 
-Settings come from built-in defaults, authkit.toml (or --config FILE), AUTHKIT_<NAME>
-environment variables, then flags; see the README for every setting.
---dev turns on DEBUG (testing UI at /api/auth/ui/), allows cookies over plain http and any Host,
-and listens on 127.0.0.1 unless --host says otherwise.`
+Commands:
+  serve            run the HTTP server (the default)
+                     [--port N] [--host H] [--dev]
+  config           print the effective settings, secrets masked, each with where it came from
+  outbox list      show the e-mail kept in the outbox [--json]
+  users create     add a user: --username U --email E [--password P | --password-stdin] [--verified]
+  keys rotate      make a new JWT signing key; tokens signed with the old one stay valid until they expire
+  backup FILE      write a consistent snapshot of the database while the server runs [--force]
+  restore FILE     replace the database with a backup (refused while a server runs on the data directory)
+
+Options for every command:
+  --data DIR       data directory (DATA_DIR, default ./authkit-data)
+  --config FILE    TOML settings file (default authkit.toml in the working directory, if present)
+  --dev            development mode: DEBUG on (testing UI at /api/auth/ui/), cookies over plain http,
+                   any Host allowed, listening on 127.0.0.1 unless --host says otherwise
+  --help, --version
+
+Settings come from built-in defaults, the TOML file, AUTHKIT_<NAME> environment variables, then
+the flags above. \`authkit config\` lists every setting with its value; the README's Configuration
+section explains each one.`
 
 const COMMON: FlagSpec = { data: 'value', config: 'value', dev: 'switch' }
 
@@ -40,29 +50,57 @@ export function settingsFrom(flags: Record<string, string | true>, io: CliIO): L
   })
 }
 
-function findCommand(words: readonly string[]): Command | undefined {
-  return COMMANDS.find((c) => c.words.length === words.length && c.words.every((w, i) => w === words[i]))
+/** Every flag any command knows, to tell a flag's value from a command word before the command is known. */
+const ALL_FLAGS: FlagSpec = Object.assign({}, COMMON, ...COMMANDS.map((c) => c.flags))
+
+/** Splits argv into positional words and flag tokens, wherever the flags stand (`--config f config`). */
+function splitArgv(argv: readonly string[]): { words: string[]; flagArgs: string[] } {
+  const words: string[] = []
+  const flagArgs: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (!arg.startsWith('-')) {
+      words.push(arg)
+      continue
+    }
+    if (!arg.startsWith('--') && arg !== '-h') throw new UsageError(`unknown option ${arg}`) // before its value is taken for a command
+    flagArgs.push(arg)
+    const name = arg.slice(2)
+    if (arg.startsWith('--') && !arg.includes('=') && ALL_FLAGS[name] === 'value' && i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) {
+      flagArgs.push(argv[++i]!)
+    }
+  }
+  return { words, flagArgs }
+}
+
+/** The command named by the leading words (the longest match) and the words left over. */
+function findCommand(words: readonly string[]): { command: Command; stray: string[] } | undefined {
+  const matches = COMMANDS.filter((c) => c.words.length <= words.length && c.words.every((w, i) => w === words[i]))
+  const command = matches.sort((a, b) => b.words.length - a.words.length)[0]
+  return command && { command, stray: words.slice(command.words.length) }
 }
 
 /** Runs the CLI; resolves to the exit code (serve resolves when the server has stopped). */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   try {
-    const firstFlag = argv.findIndex((a) => a.startsWith('-'))
-    const words = firstFlag === -1 ? [...argv] : argv.slice(0, firstFlag)
-    const rest = firstFlag === -1 ? [] : argv.slice(firstFlag)
-    if (words.length === 0 && rest.length === 1 && rest[0] === '--version') {
+    const { words, flagArgs } = splitArgv(argv)
+    if (words.length === 0 && flagArgs.length === 1 && flagArgs[0] === '--version') {
       io.stdout(`authkit ${VERSION}\n`)
       return 0
     }
-    if (rest.includes('--help') || rest.includes('-h')) {
+    if (flagArgs.includes('--help') || flagArgs.includes('-h') || words[0] === 'help') {
       io.stdout(`${USAGE}\n`)
       return 0
     }
-    const command = findCommand(words.length === 0 ? ['serve'] : words)
-    if (!command) throw new UsageError(`unknown command "${words.join(' ')}"`)
-    const { words: stray, flags } = parseArgs(rest, { ...COMMON, ...command.flags })
-    if (stray.length > 0) throw new UsageError(`unexpected argument "${stray[0]}"`)
-    return await command.run({ flags, io, settings: () => settingsFrom(flags, io) })
+    const found = findCommand(words.length === 0 ? ['serve'] : words)
+    if (!found) throw new UsageError(`unknown command "${words.join(' ')}"`)
+    const { command, stray: operands } = found
+    const { flags } = parseArgs(flagArgs, { ...COMMON, ...command.flags })
+    const wanted = command.args ?? []
+    if (operands.length > wanted.length) throw new UsageError(`unexpected argument "${operands[wanted.length]}"`)
+    if (operands.length < wanted.length) throw new UsageError(`${command.words.join(' ')} needs ${wanted.slice(operands.length).join(' ')}`)
+    const args = operands
+    return await command.run({ flags, args, io, settings: () => settingsFrom(flags, io) })
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`authkit: ${e.message}\n\n${USAGE}\n`)
@@ -71,6 +109,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (e instanceof SettingsError || e instanceof NewerDatabaseError) {
       io.stderr(`${e.message}\n`)
       return 2
+    }
+    if (e instanceof StartupError) {
+      io.stderr(`${e.message}\n`)
+      return 1
     }
     throw e
   }

@@ -2,6 +2,8 @@
 import { maskUrlPassword } from '../lib/url.ts'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { StartupError } from '../lib/errors.ts'
+import { closestName } from './suggest.ts'
 import { type Config, SETTINGS, SETTING_BY_NAME, type SettingKey, defaults, settingName } from './settings.ts'
 
 export type Source = 'default' | 'dev' | 'file' | 'env' | 'flag'
@@ -42,7 +44,7 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
 
   const apply = (name: string, raw: unknown, source: Source, origin: string) => {
     const key = SETTING_BY_NAME.get(name)
-    if (!key) throw new SettingsError(`authkit: unknown setting ${name} (${origin}); see \`authkit --help\` and the README for the list`)
+    if (!key) throw new SettingsError(unknownSetting(name, source, origin))
     const setting = SETTINGS[key]
     try {
       values[key] = setting.parse(typeof raw === 'string' && source !== 'file' ? raw.trim() : raw)
@@ -63,8 +65,13 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     try {
       parsed = Bun.TOML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
     } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message
-      throw new SettingsError(`authkit: cannot read config file ${file}: ${why}`)
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') throw new SettingsError(`authkit: cannot read config file ${file}: file not found; check the path given to --config`)
+      // The machine's fault, not the settings': exit 1 like other start-up failures.
+      if (code === 'EACCES' || code === 'EPERM') throw new StartupError(`authkit: cannot read config file ${file}: permission denied; make it readable by the user running authkit`)
+      if (code === 'EISDIR') throw new StartupError(`authkit: cannot read config file ${file}: it is a directory; give --config the path of a TOML file`)
+      if (code) throw new StartupError(`authkit: cannot read config file ${file}: ${(e as Error).message.split('\n')[0]}`)
+      throw new SettingsError(`authkit: cannot read config file ${file}: ${(e as Error).message.split('\n')[0]}; fix the TOML syntax at that place`)
     }
     for (const [name, raw] of Object.entries(parsed)) apply(name, raw, 'file', `in ${file}`)
     fileRead = file
@@ -87,6 +94,14 @@ export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
     )
   }
   return { config, sources, file: fileRead }
+}
+
+/** One line for a setting name authkit does not know, with the closest known one. */
+function unknownSetting(name: string, source: Source, origin: string): string {
+  const near = closestName(name, SETTING_BY_NAME.keys())
+  const spelt = near && source === 'env' ? `AUTHKIT_${near}` : near
+  const hint = spelt ? `did you mean ${spelt}? ` : ''
+  return `authkit: unknown setting ${name} (${origin}); ${hint}\`authkit config\` lists every setting, the README's Configuration section explains them`
 }
 
 /** The effective settings as TOML lines, secrets masked, each with where it came from. */

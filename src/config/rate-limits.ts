@@ -1,6 +1,7 @@
 // ACCOUNT_RATE_LIMITS in allauth's terms: the throttled actions, their defaults, and the parser of
 // `action=N/period/scope` lists. As in allauth, an action you list replaces that action's defaults and
 // the others keep theirs (tightening one limit never silently drops the rest); `action=` turns one off.
+import { listItems } from './lists.ts'
 
 export type RateScope = 'ip' | 'key' | 'user'
 
@@ -106,8 +107,7 @@ function parseEntries(items: readonly string[]): Map<RateAction, { text: string;
  * listed (defaults filled in, `action=` for one turned off), so parsing its own output changes nothing.
  */
 export function parseRateLimitsSetting(raw: unknown): string[] {
-  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : fail(`expected ${RATE_LIMITS_ALLOWED}`)
-  const entries = items.map((i) => (typeof i === 'string' ? i.trim() : fail(`expected ${RATE_LIMITS_ALLOWED}`))).filter(Boolean)
+  const entries = listItems(raw, RATE_LIMITS_ALLOWED)
   if (entries.length === 0) return []
   const given = parseEntries(entries)
   return ACTIONS.flatMap((action) => {

@@ -1,6 +1,7 @@
 // The settings schema: every setting's name, type, default and documentation, in one table.
 // Names follow DRF Auth Kit / simplejwt / allauth / Django; in code they are camelCase
 // (`ACCESS_TOKEN_LIFETIME` is `accessTokenLifetime`). The README's reference is generated from this table.
+import { listItems } from './lists.ts'
 import { DEFAULT_RATE_LIMITS, RATE_LIMITS_ALLOWED, RATE_LIMITS_DOC, parseRateLimitsSetting } from './rate-limits.ts'
 
 /** One setting: how to read a raw value (a string from env/flags, or a TOML value) and what it means. */
@@ -96,7 +97,7 @@ const oneOf = <const T extends string>(group: Group, values: readonly T[], def: 
   },
 })
 
-/** A list from a TOML array or a comma-separated string; `each` checks every item. */
+/** A list from a TOML array, a JSON array or a comma-separated string; `each` checks every item. */
 const list = (
   group: Group,
   def: string[],
@@ -109,8 +110,7 @@ const list = (
   doc,
   allowed,
   parse(raw) {
-    const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : fail(`expected ${allowed}`)
-    const out = items.map((i) => (typeof i === 'string' ? i.trim() : fail(`expected ${allowed}`))).filter(Boolean)
+    const out = listItems(raw, allowed)
     for (const item of out) if (!each(item)) fail(`"${item}" is not allowed: expected ${allowed}`)
     return out
   },
@@ -175,8 +175,8 @@ export const SETTINGS = {
     })(),
   ),
   trustedProxies: list(OP, [], 'Proxy addresses whose `X-Forwarded-For` is believed (for client IPs in logs and sessions).', 'IP addresses'),
-  corsAllowedOrigins: list(OP, [], 'Origins (scheme://host[:port]) of frontends allowed to call the API with credentials.', 'origins like https://app.example.com', isOrigin),
-  csrfTrustedOrigins: list(OP, [], 'Extra origins accepted in `Origin` on cookie-authenticated unsafe requests.', 'origins like https://app.example.com', isOrigin),
+  corsAllowedOrigins: list(OP, [], 'Origins (scheme://host[:port]) of frontends allowed to call the API with credentials; also trusted for CSRF.', 'origins like https://app.example.com', isOrigin),
+  csrfTrustedOrigins: list(OP, [], 'Extra origins accepted in `Origin` on cookie-authenticated unsafe requests (those in `CORS_ALLOWED_ORIGINS` are accepted too).', 'origins like https://app.example.com', isOrigin),
   allowedHosts: list(
     OP,
     [],
@@ -187,7 +187,18 @@ export const SETTINGS = {
     isHostPattern,
   ),
   dataUploadMaxMemorySize: int(OP, 65536, 'Largest request body accepted, in bytes; larger bodies get 413.', 1024, 16 * 1024 * 1024),
-  accessLog: bool(OP, true, 'Write one line per request (method, path, status, duration) to standard output.'),
+  accessLog: bool(OP, true, 'Write one line per request (request id, client IP, user id, method, path, status, duration; never a query string, cookie or token) to standard output.'),
+  logFormat: oneOf(OP, ['text', 'json'], 'text', 'Log lines as plain text, or one JSON object a line for log shippers.'),
+  apiDocs: bool(OP, true, 'Serve the API documentation (`/api/schema/`, `/api/docs/`, `/api/redoc/`); false answers them 404.'),
+  forwardAuthLoginUrl: url(OP, 'Where `forward-auth/` sends a browser (302, with `next=` the original URL when its origin is allowed) instead of answering 401.'),
+  metricsEnabled: bool(OP, false, 'Serve Prometheus metrics at `/metrics`.'),
+  metricsToken: optional(
+    str(OP, '', 'Bearer token `/metrics` requires (`Authorization: Bearer <token>`); unset, `/metrics` is open to whoever reaches it.', {
+      secret: true,
+      allowed: 'a string of at least 16 characters',
+      pattern: /^.{16,}$/s,
+    })(),
+  ),
 
   authType: oneOf(AUTH, ['jwt', 'token'], 'jwt', 'Access credentials: JWT access/refresh pairs or opaque tokens.'),
   useAuthCookie: bool(AUTH, true, 'Also set the tokens as HttpOnly cookies at login (with CSRF protection).'),

@@ -4,7 +4,7 @@ import { SQL, type SavepointSQL, type TransactionSQL } from 'bun'
 import type { Clock } from '../lib/clock.ts'
 import { systemClock } from '../lib/clock.ts'
 import { maskUrlPassword } from '../lib/url.ts'
-import { type Database, type Db, NewerDatabaseError, type Params, type Statement } from './engine.ts'
+import { type Database, type Db, NewerDatabaseError, type Params, type Statement, built } from './engine.ts'
 import { MIGRATIONS, type Migration } from './migrations/index.ts'
 
 /** `pg_advisory_lock` key of migrations: 'authkit' in ASCII. Instances starting together migrate once. */
@@ -85,12 +85,7 @@ class PgDb implements Db {
   }
 
   use<T>(factory: (db: Db) => T): T {
-    let v = this.uses.get(factory) as T | undefined
-    if (v === undefined) {
-      v = factory(this)
-      this.uses.set(factory, v)
-    }
-    return v
+    return built(this.uses, factory, this)
   }
 }
 
@@ -109,6 +104,12 @@ class PgDatabase extends PgDb implements Database {
   groupCommit<A extends unknown[], R>(work: (tx: Db, ...args: A) => Promise<R>): (...args: A) => Promise<R> {
     // The server commits concurrent transactions together already (its WAL flush covers them all).
     return (...args: A) => this.transaction((tx) => work(tx, ...args))
+  }
+
+  async sizeBytes(): Promise<number> {
+    await this.ready
+    const [row] = (await this.sql.unsafe('SELECT pg_database_size(current_database())::float8 AS n')) as { n: number }[]
+    return row?.n ?? 0
   }
 
   async ping(): Promise<void> {

@@ -3,7 +3,7 @@
 import { Database as SqliteConnection, type Statement as SqliteStatement } from 'bun:sqlite'
 import type { Clock } from '../lib/clock.ts'
 import { systemClock } from '../lib/clock.ts'
-import { type Database, type Db, NewerDatabaseError, type Params, type Statement } from './engine.ts'
+import { type Database, type Db, NewerDatabaseError, type Params, type Statement, built } from './engine.ts'
 import type { Migration } from './migrations/index.ts'
 import { MIGRATIONS } from './migrations/index.ts'
 
@@ -133,12 +133,7 @@ class SqliteDb implements Db {
   }
 
   use<T>(factory: (db: Db) => T): T {
-    let v = this.uses.get(factory) as T | undefined
-    if (v === undefined) {
-      v = factory(this)
-      this.uses.set(factory, v)
-    }
-    return v
+    return built(this.uses, factory, this)
   }
 }
 
@@ -153,6 +148,11 @@ class SqliteDatabase extends SqliteDb implements Database {
 
   groupCommit<A extends unknown[], R>(work: (tx: Db, ...args: A) => Promise<R>): (...args: A) => Promise<R> {
     return groupCommit(this.engineState, work)
+  }
+
+  async sizeBytes(): Promise<number> {
+    await this.engineState.idle()
+    return (this.engineState.conn.query('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').get() as { n: number }).n
   }
 
   async ping(): Promise<void> {

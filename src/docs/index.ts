@@ -34,6 +34,8 @@ function htmlPage(render: (title: string, nonce: string) => string, title: strin
 export const docsPlugin =
   ({ config }: { config: Config }) =>
   <App extends AnyElysia>(app: App) => {
+    // API_DOCS=false: none of the routes exist, so they answer 404 like any unknown path.
+    if (!config.apiDocs) return app
     let cache: { count: number; doc: OpenApiDocument } | undefined
     const document = () => {
       const routes = app.routes as readonly RouteInfo[]

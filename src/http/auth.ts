@@ -24,8 +24,11 @@ import { CSRF_COOKIE, parseCookies, readAuthCookie } from '../auth/cookies.ts'
 import { CSRF_HEADER, CSRF_SAFE_METHODS, type RequestSource, csrfFailure, sourceFailure } from '../auth/csrf.ts'
 import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../auth/errors.ts'
 import { type AuthDeps, type AuthServices, authServices } from '../auth/services.ts'
+import { missingCookieHint } from '../auth/cross-origin.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import { forwardedHttps } from './server.ts'
+import type { ApiError } from '../lib/errors.ts'
+import { noteUser } from './request-log.ts'
 
 export type { AuthVia }
 
@@ -68,28 +71,34 @@ function ownOrigin(request: Request, config: ServerConfig): string {
 /** The origins a cookie-authenticated write may come from: our own (PUBLIC_URL's, else the request's) and the trusted ones. */
 export function allowedOrigins(request: Request, config: ServerConfig): string[] {
   const own = ownOrigin(request, config)
-  return [own, ...config.csrfTrustedOrigins]
+  // An origin allowed to call with credentials is trusted for CSRF too: one list to set (API.md §4).
+  return [own, ...config.csrfTrustedOrigins, ...config.corsAllowedOrigins]
 }
 
 /** What sourceFailure needs to know about a request. */
-function requestSource(request: Request, config: ServerConfig, extraOrigins: readonly string[] = []): RequestSource {
+function requestSource(request: Request, config: ServerConfig): RequestSource {
   return {
     origin: request.headers.get('origin'),
     referer: request.headers.get('referer'),
     secure: isSecure(request, config),
-    allowedOrigins: [...allowedOrigins(request, config), ...extraOrigins],
+    allowedOrigins: allowedOrigins(request, config),
   }
 }
 
-/** Throws 403 csrf_failed when a cookie-authenticated request fails the CSRF rules of API.md §4. */
-export function enforceCsrf(request: Request, config: ServerConfig, sessionId: string): void {
+/**
+ * Throws 403 csrf_failed when a cookie-authenticated request fails the CSRF rules of API.md §4.
+ * `proxied` is for forward auth: the method and origin of the request a proxy asks about.
+ */
+export function enforceCsrf(request: Request, config: ServerConfig, sessionId: string, proxied?: { method: string; origins: readonly string[] }): void {
+  const method = proxied?.method ?? request.method
   // Before the work below (every cookie decoded again, the request URL parsed): a cookie-authenticated
   // GET paid ~12 µs here for an answer csrfFailure gives from the method alone.
-  if (CSRF_SAFE_METHODS.has(request.method)) return
+  if (CSRF_SAFE_METHODS.has(method)) return
   const cookies = parseCookies(request.headers.get('cookie'))
   const reason = csrfFailure({
     ...requestSource(request, config),
-    method: request.method,
+    ...(proxied ? { allowedOrigins: proxied.origins } : {}),
+    method,
     cookieToken: cookies.get(CSRF_COOKIE),
     headerToken: request.headers.get(CSRF_HEADER) ?? undefined,
     sessionId,
@@ -105,7 +114,7 @@ export function enforceCsrf(request: Request, config: ServerConfig, sessionId: s
  */
 export function enforceCookieIssuingOrigin(request: Request, config: ServerConfig): void {
   if (!config.useAuthCookie) return
-  const source = requestSource(request, config, config.corsAllowedOrigins)
+  const source = requestSource(request, config)
   if (source.origin === null) return
   const reason = sourceFailure(source)
   if (reason) throw csrfFailed(reason)
@@ -125,16 +134,28 @@ export const cookieIssuingGuard = (config: ServerConfig) =>
     },
   })
 
+/** A 401 for a frontend on an allowed origin whose browser sent no cookie says why (field `hint`). */
+function withMissingCookieHint(error: ApiError, request: Request, config: ServerConfig): ApiError {
+  const hint = missingCookieHint(config, request.headers.get('origin'), request.url, config.publicUrl)
+  return hint ? error.with({ hint }) : error
+}
+
 export interface RequestAuth extends Authenticated {
   readonly authVia: AuthVia
 }
 
 /** Authenticates a request or throws (401/403). Route modules with special needs (logout) call it directly. */
-export async function authenticateRequest(request: Request, config: ServerConfig, services: AuthServices): Promise<RequestAuth> {
+export async function authenticateRequest(
+  request: Request,
+  config: ServerConfig,
+  services: AuthServices,
+  proxied?: Parameters<typeof enforceCsrf>[3],
+): Promise<RequestAuth> {
   const credential = readCredential(request, config)
-  if (!credential) throw notAuthenticated()
+  if (!credential) throw withMissingCookieHint(notAuthenticated(), request, config)
   const { user, session } = await services.authenticator.authenticate(credential)
-  if (credential.via === 'cookie') enforceCsrf(request, config, session.id)
+  if (credential.via === 'cookie') enforceCsrf(request, config, session.id, proxied)
+  noteUser(request, user.id)
   return { user, session, authVia: credential.via }
 }
 

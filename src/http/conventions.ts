@@ -101,7 +101,7 @@ export function errorResponse(error: unknown, code: string | number, request: Re
   if (code === 'PARSE' && error instanceof Error && (error.cause instanceof ApiError || error.cause instanceof FieldErrors)) {
     error = error.cause
   }
-  if (error instanceof ApiError) return json(error.status, errorBody(error.detail, error.errorCode), error.headers)
+  if (error instanceof ApiError) return json(error.status, { ...errorBody(error.detail, error.errorCode), ...error.extra }, error.headers)
   if (error instanceof FieldErrors) return json(400, error.fields)
   switch (code) {
     case 'VALIDATION': {

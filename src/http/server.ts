@@ -2,6 +2,7 @@
 import type { Server } from 'bun'
 import { SECURITY_HEADERS, requestPath } from './conventions.ts'
 import type { Logger } from './logger.ts'
+import { type AccessRecord, accessJson, accessText, requestIdFor, userOf } from './request-log.ts'
 
 interface Handler {
   handle(request: Request): Response | Promise<Response>
@@ -39,9 +40,15 @@ export interface ServeOptions {
   maxBodySize: number
   accessLog: boolean
   log: Logger
+  /** LOG_FORMAT: access records as text lines through `log`, or as JSON objects through `writeJson`. */
+  logFormat?: 'text' | 'json'
+  writeJson?: (line: string) => void
+  /** Peers whose X-Forwarded-For is believed for the client IP in the access log. */
+  trustedProxies?: readonly string[]
 }
 
 export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
+  const writeJson = opts.writeJson ?? ((line: string) => console.log('%s', line))
   return Bun.serve({
     port: opts.port,
     hostname: opts.hostname,
@@ -49,6 +56,7 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
     maxRequestBodySize: opts.maxBodySize * 2,
     async fetch(request, server) {
       const start = performance.now()
+      const requestId = requestIdFor(request)
       peers.set(request, server) // asked for the peer address only when needed (a syscall)
       let response: Response
       try {
@@ -58,11 +66,25 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
         opts.log.error(`unhandled: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`)
         response = serverError()
       }
+      try {
+        response.headers.set('x-request-id', requestId)
+      } catch {
+        response = new Response(response.body, response) // a response with immutable headers
+        response.headers.set('x-request-id', requestId)
+      }
       if (opts.accessLog) {
-        // Path only: query strings can carry keys and tokens (verification links).
-        const path = requestPath(request.url)
-        const ms = (performance.now() - start).toFixed(1)
-        opts.log.info(`${new Date().toISOString()} ${request.method} ${path} ${response.status} ${ms}ms`)
+        const record: AccessRecord = {
+          time: new Date().toISOString(),
+          requestId,
+          ip: clientIp(request, opts.trustedProxies),
+          userId: userOf(request),
+          method: request.method,
+          path: requestPath(request.url), // path only: query strings carry keys and tokens (verification links)
+          status: response.status,
+          durationMs: performance.now() - start,
+        }
+        if (opts.logFormat === 'json') writeJson(accessJson(record))
+        else opts.log.info(accessText(record))
       }
       return response
     },

@@ -7,9 +7,16 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly errorCode: string,
     readonly headers: Record<string, string> = {},
+    /** Fields added to the body after `detail` and `code` (e.g. a `hint`). */
+    readonly extra: Readonly<Record<string, string>> = {},
   ) {
     super(detail)
     this.name = 'ApiError'
+  }
+
+  /** The same error with more body fields. */
+  with(extra: Record<string, string>): ApiError {
+    return new ApiError(this.status, this.detail, this.errorCode, this.headers, { ...this.extra, ...extra })
   }
 }
 
@@ -46,3 +53,11 @@ export const throttled = (retryAfterSeconds: number) =>
     'throttled',
     { 'retry-after': String(retryAfterSeconds) },
   )
+
+/** Start-up cannot go on because of the machine (port, disk, permissions); `message` is the one line printed before exit 1. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StartupError'
+  }
+}

@@ -2,7 +2,7 @@
 // is the mailer, read with `authkit outbox list` or the testing UI).
 import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/open.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Logger } from '../lib/logger.ts'
 import type { Clock } from '../lib/clock.ts'
 import { smtpTransport } from './transport.ts'
 import { type MailWorker, createMailWorker } from './worker.ts'

@@ -1,7 +1,7 @@
 // The SMTP worker: delivers queued outbox rows, retries failures with exponential back-off, and records
 // `sent_at` or the last error. All state is in the outbox table, so a restart picks up where it stopped.
 import type { Database } from '../db/open.ts'
-import type { Logger } from '../http/logger.ts'
+import type { Logger } from '../lib/logger.ts'
 import type { Clock } from '../lib/clock.ts'
 import { onOutbox } from './notify.ts'
 import { type OutboxRow, createOutboxRepo } from './outbox.repo.ts'

@@ -1,39 +1,17 @@
 // The browsable API's logic: when a GET prefers HTML, which API routes the path matches, and the forms
 // their zod body schemas describe (the same schemas the OpenAPI document is generated from).
 import { z } from 'zod'
+import { prefersHtml } from '../http/accept.ts'
 import type { BrowsableField, BrowsableOperation } from '../../views/ui/browsable.tsx'
 import type { HttpMethod } from '../../views/ui/form.tsx'
 
 /** The part of an Elysia route this module reads. */
+export { prefersHtml }
+
 export interface RouteInfo {
   readonly method: string
   readonly path: string
   readonly hooks?: { readonly body?: unknown; readonly detail?: unknown } | undefined
-}
-
-/** q-value of the most specific range in `accept` that covers `type` (RFC 9110 §12.5.1). */
-function quality(accept: string, type: string): number {
-  const [major] = type.split('/')
-  let best = -1
-  let q = 0
-  for (const part of accept.split(',')) {
-    const [range, ...params] = part.trim().toLowerCase().split(';')
-    const specificity = range === type ? 3 : range === `${major}/*` ? 2 : range === '*/*' ? 1 : 0
-    if (specificity === 0 || specificity <= best) continue
-    best = specificity
-    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
-    q = qp ? Number(qp.slice(2)) || 0 : 1
-  }
-  return q
-}
-
-/** A browser navigation (HTML ranked above JSON), not an API client and not an htmx call. */
-export function prefersHtml(request: Request): boolean {
-  if (request.method !== 'GET' || request.headers.has('hx-request')) return false
-  const accept = request.headers.get('accept')
-  if (!accept) return false
-  const html = quality(accept, 'text/html')
-  return html > 0 && html > quality(accept, 'application/json')
 }
 
 const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p)

@@ -65,6 +65,15 @@ describe('CSRF', () => {
     expect((await post(t, '/probe', {}, { ...headers, origin: 'https://app.example.com' })).status).toBe(200)
   })
 
+  it('an origin allowed by CORS_ALLOWED_ORIGINS is trusted for CSRF too (one list to set)', async () => {
+    const { t, jar, cookie } = await cookieSession({ corsAllowedOrigins: ['https://app.example.com'] })
+    const headers = { cookie, 'x-csrftoken': jar.csrftoken }
+    expect((await post(t, '/probe', {}, { ...headers, origin: 'https://app.example.com' })).status).toBe(200)
+    expect((await post(t, '/probe', {}, { ...headers, origin: 'https://evil.example.com' })).status).toBe(403)
+    // Trusting the origin does not waive the token.
+    expect((await post(t, '/probe', {}, { cookie, origin: 'https://app.example.com' })).status).toBe(403)
+  })
+
   it('uses PUBLIC_URL as our own origin when set', async () => {
     const { t, jar, cookie } = await cookieSession({ publicUrl: 'https://auth.example.com' })
     const headers = { cookie, 'x-csrftoken': jar.csrftoken }

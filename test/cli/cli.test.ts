@@ -41,7 +41,7 @@ describe('usage', () => {
   it('--help prints the usage with every command', async () => {
     const c = cli()
     expect(await c.run('--help')).toBe(0)
-    for (const cmd of ['[serve]', 'config', 'outbox list', 'users create', 'keys rotate']) expect(c.out()).toContain(`authkit ${cmd}`)
+    expect(c.out()).toContain('Usage: authkit [command] [options]')
   })
 
   const usageErrors: [string, string[], string][] = [
@@ -63,6 +63,58 @@ describe('usage', () => {
       expect(c.out()).toBe('')
     })
   }
+
+  it('--help lists every command and points to authkit config for the settings', async () => {
+    const c = cli()
+    expect(await c.run('--help')).toBe(0)
+    for (const cmd of ['serve', 'config', 'outbox list', 'users create', 'keys rotate']) expect(c.out()).toMatch(new RegExp(`\\n  ${cmd} +\\S`))
+    expect(c.out()).toContain('`authkit config` lists every setting')
+  })
+
+  it('options may come before the command', async () => {
+    const c = cli()
+    await Bun.write(join(c.cwd, 'f.toml'), 'SITE_NAME = "Before"\n')
+    expect(await c.run('--config', 'f.toml', 'config')).toBe(0)
+    expect(c.out()).toContain('SITE_NAME = "Before"  # file')
+    const d = cli()
+    expect(await d.run('--dev', '--data', '/srv/x', 'config')).toBe(0)
+    expect(d.out()).toContain('DATA_DIR = "/srv/x"  # flag')
+    expect(d.out()).toContain('DEBUG = true  # dev')
+  })
+
+  it('an unknown setting names the closest known one (environment and TOML)', async () => {
+    const c = cli({ env: { AUTHKIT_CORS_ORIGINS: 'https://app.example.com' } })
+    expect(await c.run('config')).toBe(2)
+    expect(c.err()).toContain('unknown setting CORS_ORIGINS (from environment variable AUTHKIT_CORS_ORIGINS); did you mean AUTHKIT_CORS_ALLOWED_ORIGINS?')
+    expect(c.err()).toContain('`authkit config` lists every setting')
+    const t = cli()
+    await Bun.write(join(t.cwd, 'authkit.toml'), 'ACCESS_TOKEN_LIFETIM = "5m"\n')
+    expect(await t.run('config')).toBe(2)
+    expect(t.err()).toContain('did you mean ACCESS_TOKEN_LIFETIME?')
+    const far = cli({ env: { AUTHKIT_ZZZZZZZZ: '1' } })
+    expect(await far.run('config')).toBe(2)
+    expect(far.err()).not.toContain('did you mean')
+  })
+
+  it('list settings accept a JSON array or commas, in the environment and in TOML', async () => {
+    for (const value of ['["https://a.example.com", "https://b.example.com"]', 'https://a.example.com, https://b.example.com']) {
+      const c = cli({ env: { AUTHKIT_CORS_ALLOWED_ORIGINS: value } })
+      expect(await c.run('config')).toBe(0)
+      expect(c.out()).toContain('CORS_ALLOWED_ORIGINS = ["https://a.example.com","https://b.example.com"]  # env')
+    }
+    for (const value of ['["username"]', '"username"', '"username,email"']) {
+      const t = cli()
+      await Bun.write(join(t.cwd, 'authkit.toml'), `ACCOUNT_LOGIN_METHODS = ${value}\n`)
+      expect(await t.run('config')).toBe(0)
+      expect(t.out()).toContain('ACCOUNT_LOGIN_METHODS = ["username"')
+    }
+    const rate = cli({ env: { AUTHKIT_ACCOUNT_RATE_LIMITS: '["login=5/m/ip"]' } })
+    expect(await rate.run('config')).toBe(0)
+    expect(rate.out()).toContain('"login=5/m/ip"')
+    const bad = cli({ env: { AUTHKIT_CORS_ALLOWED_ORIGINS: '["https://a.example.com",' } })
+    expect(await bad.run('config')).toBe(2)
+    expect(bad.err()).toContain('expected a JSON array like')
+  })
 
   it('a bad setting exits 2 with one line naming it', async () => {
     const c = cli({ env: { AUTHKIT_AUTH_TYPE: 'banana' } })

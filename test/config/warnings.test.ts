@@ -9,6 +9,12 @@ describe('start-up warnings', () => {
     expect(settingWarnings(cfg({}))).toEqual([])
   })
 
+  it('warn when instances on one PostgreSQL would each generate their own SECRET_KEY', () => {
+    const url = 'postgres://authkit@db.internal/authkit'
+    expect(settingWarnings(cfg({ databaseUrl: url })).join('\n')).toContain('give every instance on this database the same SECRET_KEY')
+    expect(settingWarnings(cfg({ databaseUrl: url, secretKey: 'k'.repeat(40) }))).toEqual([])
+  })
+
   it('warn about cookie combinations browsers reject', () => {
     expect(settingWarnings(cfg({ authCookieSamesite: 'None', authCookieSecure: false })).join('\n')).toContain('AUTH_COOKIE_SAMESITE=None without AUTH_COOKIE_SECURE')
     expect(settingWarnings(cfg({ authCookiePartitioned: true })).join('\n')).toContain('needs AUTH_COOKIE_SAMESITE=None')
@@ -16,7 +22,11 @@ describe('start-up warnings', () => {
   })
 
   it('warn when cross-site frontends cannot receive the cookies', () => {
-    expect(settingWarnings(cfg({ corsAllowedOrigins: ['https://app.example.com'] })).join('\n')).toContain('CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=Lax')
+    expect(settingWarnings(cfg({ corsAllowedOrigins: ['https://app.example.org'] })).join('\n')).toContain('CORS_ALLOWED_ORIGINS is set but AUTH_COOKIE_SAMESITE=Lax')
+  })
+
+  it('do not warn about Lax cookies for a frontend on the same site', () => {
+    expect(settingWarnings(cfg({ corsAllowedOrigins: ['https://app.example.com'] }))).toEqual([])
   })
 
   it('warn that links follow a forgeable Host header without PUBLIC_URL in production', () => {

@@ -9,6 +9,7 @@ import { appAndDocument, deref, type Json, operations } from './support.ts'
 /** Routes that are not part of the JSON API, and so are left out of the document on purpose. */
 const NOT_API: RegExp[] = [
   /^\/healthz$/, // load balancers' probe
+  /^\/$/, // the front door: links to the docs and the UI
   /^\/api\/(schema|docs|redoc)(\/|$)/, // the documentation itself
   /^\/api\/auth\/ui(\/|$)/, // the testing UI (HTML, DEBUG only)
   /^\/(verify-email|reset-password|sign-in-link)\/?$/, // HTML pages the e-mailed links open when no frontend is set

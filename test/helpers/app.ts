@@ -5,6 +5,7 @@ import { type Config, defaults } from '../../src/config/settings.ts'
 import { type Logger, silentLogger } from '../../src/http/logger.ts'
 import { ManualClock } from '../../src/lib/clock.ts'
 import { testDatabase } from './db.ts'
+import { createMetrics } from '../../src/ops/metrics.ts'
 
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789'
 
@@ -37,7 +38,8 @@ export function makeTestApp(overrides: Partial<Config> = {}, opts: { log?: Logge
   const clock = opts.clock ?? new ManualClock(Date.now())
   const config = testConfig(overrides)
   const db = testDatabase({ clock, path: opts.dbPath })
-  const deps: Deps = { config, db, clock, log: opts.log ?? silentLogger }
+  const metrics = config.metricsEnabled ? createMetrics(db) : undefined
+  const deps: Deps = { config, db, clock, log: opts.log ?? silentLogger, metrics }
   const app = createApp(deps)
   return {
     app,

@@ -1,27 +1,18 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '../../src/cli/index.ts'
 import { dbPath, openDatabase } from '../../src/db/open.ts'
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
 import { GOOD_PASSWORD } from '../accounts/helpers.ts'
+import { freePort } from '../helpers/server.ts'
 import { testSmtp } from './smtp-server.ts'
 
 const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
-
-/** A loopback port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))
-  const port = (s.address() as { port: number }).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
 
 describe('authkit serve with EMAIL_URL', () => {
   it('delivers mail queued before the start and mail caused by requests, then stops with exit 0', async () => {

@@ -1,9 +1,9 @@
 // OWASP ASVS 4.0.3 requirements that no other test states on its own (docs/SECURITY.md maps every V2/V3
 // level-2 requirement to its test): what a password may be, and how random session identifiers are.
 import { describe, expect, it } from 'bun:test'
-import { selectAll } from '../helpers/db.ts'
 import { GOOD_PASSWORD, login, register, userRow } from '../accounts/helpers.ts'
 import { makeTestApp } from '../helpers/app.ts'
+import { selectAll } from '../helpers/db.ts'
 
 const app = () => makeTestApp({ accountEmailVerification: 'none' })
 

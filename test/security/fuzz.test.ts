@@ -9,8 +9,8 @@ import type { Database } from '../../src/db/open.ts'
 import { GOOD_PASSWORD } from '../accounts/helpers.ts'
 import { createUser } from '../auth/helpers.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'
+import { selectAll } from '../helpers/db.ts'
 import { rawRequest } from '../helpers/raw-http.ts'
-import { onPostgres, selectAll } from '../helpers/db.ts'
 import { serve } from '../../src/http/server.ts'
 import { silentLogger } from '../../src/http/logger.ts'
 
@@ -28,19 +28,19 @@ interface Operation {
   body: Schema | null
 }
 
-/** Every table's rows, in a stable order, as one comparable value (on either engine). */
+/** Every table's rows, in order, as one comparable value. */
 async function snapshot(db: Database): Promise<Record<string, unknown[]>> {
   const tables = await selectAll<{ name: string }>(
     db,
-    onPostgres
-      ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name'
-      : "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+    db.engine === 'sqlite'
+      ? "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+      : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name',
   )
   const out: Record<string, unknown[]> = {}
   for (const { name } of tables) {
     if (MAY_CHANGE_ON_REFUSAL.has(name)) continue
-    const rows = await selectAll(db, `SELECT * FROM "${name}"`)
-    out[name] = rows.map((r) => JSON.stringify(r)).sort()
+    // Ordered by every column: PostgreSQL has no rowid, and a refused request must leave each table as it was.
+    out[name] = await selectAll(db, `SELECT * FROM "${name}" ORDER BY 1`)
   }
   return out
 }

@@ -3,6 +3,7 @@
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { ApiForm, Field, type FieldProps, type HttpMethod } from './form.tsx'
 import { type AssetUrls, Layout } from './layout.tsx'
+import { Markdown } from './markdown.tsx'
 import { Header } from './page.tsx'
 import type { StatusProps } from './status.tsx'
 import { ResponseViewer, statusClass } from './viewer.tsx'
@@ -57,8 +58,8 @@ export const BrowsablePage = (p: BrowsableProps) => (
             </p>
           ) : null}
           {p.get?.description ? (
-            <p class="hint" safe>
-              {p.get.description}
+            <p class="hint">
+              <Markdown text={p.get.description} />
             </p>
           ) : null}
           <p class="route">
@@ -91,6 +92,7 @@ export const BrowsablePage = (p: BrowsableProps) => (
                 submit={`Send ${op.method.toUpperCase()}`}
                 omitEmpty
                 hint={op.description}
+                hintMarkdown
               >
                 {op.fields.length === 0 && <p class="hint">No body fields.</p>}
                 {op.fields.map((f) => (

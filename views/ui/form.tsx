@@ -2,6 +2,7 @@
 // through htmx (the answer goes to the response viewer, nothing is swapped into the page).
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import type { PropsWithChildren } from '@kitajs/html'
+import { Markdown } from './markdown.tsx'
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete'
 
@@ -32,8 +33,8 @@ export const Field = ({ form, name, label, type = 'text', value, autocomplete, h
         aria-describedby={hint ? `${id}-hint` : undefined}
       />
       {hint ? (
-        <small id={`${id}-hint`} safe>
-          {hint}
+        <small id={`${id}-hint`}>
+          <Markdown text={hint} />
         </small>
       ) : null}
     </div>
@@ -51,10 +52,12 @@ export interface ApiFormProps {
   /** Leave blank fields out of the body (optional fields). */
   readonly omitEmpty?: boolean
   readonly hint?: string
+  /** The hint is the API's own description: inline Markdown. */
+  readonly hintMarkdown?: boolean
 }
 
 /** The route is shown under the title so a tester always sees which call a form makes. */
-export const ApiForm = ({ id, title, method, path, submit, omitEmpty, hint, children }: PropsWithChildren<ApiFormProps>) => (
+export const ApiForm = ({ id, title, method, path, submit, omitEmpty, hint, hintMarkdown, children }: PropsWithChildren<ApiFormProps>) => (
   <form
     id={id}
     class="api-form"
@@ -70,7 +73,11 @@ export const ApiForm = ({ id, title, method, path, submit, omitEmpty, hint, chil
     <p class="route">
       <code safe>{`${method.toUpperCase()} ${path}`}</code>
     </p>
-    {hint ? (
+    {hint && hintMarkdown ? (
+      <p class="hint">
+        <Markdown text={hint} />
+      </p>
+    ) : hint ? (
       <p class="hint" safe>
         {hint}
       </p>

@@ -1,6 +1,7 @@
 // The mailbox: the outbox shown as an inbox, and one opened message with its text, its HTML (in a
 // sandboxed iframe, so a mail's markup can neither run script nor touch this page) and its links.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { Time } from './time.tsx'
 
 export interface MailSummary {
   readonly id: number
@@ -36,8 +37,9 @@ export const MailList = ({ mails }: { readonly mails: readonly MailSummary[] }) 
               <span class="subject" safe>
                 {m.subject}
               </span>
-              <span class="meta" safe>
-                {`#${m.id} · to ${m.to} · ${m.kind} · ${m.created_at}`}
+              <span class="meta">
+                <span safe>{`#${m.id} · to ${m.to} · ${m.kind} · `}</span>
+                <Time iso={m.created_at} />
               </span>
             </button>
           </li>
@@ -76,8 +78,9 @@ export const MailView = ({ mail, links }: { readonly mail: MailMessage; readonly
     <h3 id="mail-subject" safe>
       {mail.subject}
     </h3>
-    <p class="hint" safe>
-      {`To ${mail.to} · ${mail.kind} · ${mail.created_at}`}
+    <p class="hint">
+      <span safe>{`To ${mail.to} · ${mail.kind} · `}</span>
+      <Time iso={mail.created_at} />
     </p>
     {links.length > 0 && (
       <>

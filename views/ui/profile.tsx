@@ -1,6 +1,7 @@
 // The profile panel: the user as GET user/ returns it, a button to make that call, and the update form
 // (PUT with every field, or PATCH). It re-renders after any API call that changed something.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { Time } from './time.tsx'
 import { ApiForm, Field } from './form.tsx'
 import type { SessionUser } from './status.tsx'
 
@@ -35,7 +36,9 @@ export const Profile = ({ user }: { readonly user: SessionUser | null }) => (
         {user.date_joined !== undefined && (
           <>
             <dt>Joined</dt>
-            <dd safe>{user.date_joined}</dd>
+            <dd>
+              <Time iso={user.date_joined} />
+            </dd>
           </>
         )}
       </dl>

@@ -2,13 +2,18 @@
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 
 export const ResponseViewer = () => (
-  <section class="card" aria-labelledby="responses-title">
-    <h2 id="responses-title">Responses</h2>
+  // <details>: on a small screen the panel folds to one bar (ui.js starts it folded there) that still
+  // names the last call.
+  <details id="viewer" class="card viewer" open>
+    <summary>
+      <h2 id="responses-title">Responses</h2>
+      <span id="responses-last" class="last" aria-live="polite"></span>
+    </summary>
     <p id="responses-empty" class="empty">
       Each API call this page makes shows up here: method, path, status and body.
     </p>
     <ol id="responses" class="responses" aria-live="polite"></ol>
-  </section>
+  </details>
 )
 
 /** Status class for colouring: 2xx, 4xx, ... */

@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import { type AuthDeps, authServices } from '../services.ts'
 import { csrfRoutes } from './csrf.ts'
+import { forwardAuthRoutes } from './forward-auth.ts'
 import { jwksRoutes } from './jwks.ts'
 import { loginRoutes } from './login.ts'
 import { logoutRoutes } from './logout.ts'
@@ -12,6 +13,7 @@ export const authRoutes = (deps: AuthDeps) => {
     .use(loginRoutes(deps))
     .use(logoutRoutes(deps))
     .use(csrfRoutes(deps))
+    .use(forwardAuthRoutes(deps))
   if (deps.config.authType === 'jwt') api.use(tokenRoutes(deps))
   return new Elysia({ name: 'auth-routes', seed: authServices(deps).seed }).use(api).use(jwksRoutes(deps))
 }

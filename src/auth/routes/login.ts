@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import { cookieIssuingGuard } from '../../http/auth.ts'
 import { op } from '../../http/openapi.ts'
+import { ApiError } from '../../lib/errors.ts'
 import { loginKey, throttledLogin } from '../login-throttle.ts'
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
@@ -17,7 +18,14 @@ export const loginRoutes = (deps: AuthDeps) => {
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
       const account = await s.credentials.find(body)
-      const user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account))
+      let user
+      try {
+        user = await throttledLogin(throttle, { ip, key: loginKey(body, account) }, () => s.credentials.check(body, account))
+      } catch (e) {
+        deps.metrics?.login(e instanceof ApiError && e.status === 429 ? 'throttled' : 'failed')
+        throw e
+      }
+      deps.metrics?.login('ok')
       return signIn({ issuer: s.issuer, config, clock }, user, { userAgent: request.headers.get('user-agent') ?? '', ip }, set)
     },
     {

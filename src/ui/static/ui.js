@@ -87,15 +87,100 @@
     var s = document.createElement('span')
     s.className = 'status'
     s.textContent = status ? String(status) : 'network error'
+    var now = new Date()
     var t = document.createElement('time')
-    t.textContent = new Date().toLocaleTimeString()
+    t.setAttribute('datetime', now.toISOString())
+    t.title = now.toISOString()
+    t.textContent = now.toLocaleTimeString()
     head.append(m, p, s, t)
     var pre = document.createElement('pre')
     pre.textContent = pretty(text)
     item.append(head, pre)
     list.prepend(item)
     while (list.children.length > KEEP) list.lastElementChild.remove()
+    // The panel's bar says what the last call did, so a collapsed panel (small screens) still tells.
+    var last = document.getElementById('responses-last')
+    if (last) last.textContent = method.toUpperCase() + ' ' + path + ' → ' + (status || 'network error')
   }
+
+  // DRF's field errors ({"field": ["msg"]}) next to the inputs they are about; non_field_errors, `detail`
+  // and errors for fields the form does not show go on top of the form.
+  function clearErrors(form) {
+    form.querySelectorAll('.field-error, .form-error').forEach(function (el) {
+      el.remove()
+    })
+    form.querySelectorAll('[aria-invalid]').forEach(function (input) {
+      input.removeAttribute('aria-invalid')
+      var described = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+        return id && id !== input.id + '-error'
+      })
+      if (described.length) input.setAttribute('aria-describedby', described.join(' '))
+      else input.removeAttribute('aria-describedby')
+    })
+  }
+
+  function messagesOf(value) {
+    if (Array.isArray(value)) return value.map(String).join(' ')
+    if (value && typeof value === 'object') return JSON.stringify(value)
+    return String(value)
+  }
+
+  function showErrors(form, status, text) {
+    clearErrors(form)
+    if (status < 400 || status > 499) return
+    var data
+    try {
+      data = JSON.parse(text)
+    } catch (e) {
+      return
+    }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return
+    var general = []
+    var firstInvalid = null
+    Object.keys(data).forEach(function (key) {
+      if (key === 'code' || key === 'hint') return
+      var input = key === 'non_field_errors' || key === 'detail' ? null : form.querySelector('[name="' + key + '"]')
+      if (!input) {
+        general.push((key === 'non_field_errors' || key === 'detail' ? '' : key + ': ') + messagesOf(data[key]))
+        return
+      }
+      var err = document.createElement('p')
+      err.className = 'field-error'
+      err.id = input.id + '-error'
+      err.textContent = messagesOf(data[key])
+      input.insertAdjacentElement('afterend', err)
+      input.setAttribute('aria-invalid', 'true')
+      var described = input.getAttribute('aria-describedby')
+      input.setAttribute('aria-describedby', described ? described + ' ' + err.id : err.id)
+      if (!firstInvalid) firstInvalid = input
+    })
+    if (general.length) {
+      var box = document.createElement('p')
+      box.className = 'form-error'
+      box.setAttribute('role', 'alert')
+      box.textContent = general.join(' ')
+      var route = form.querySelector('.route')
+      if (route) route.insertAdjacentElement('afterend', box)
+      else form.prepend(box)
+    }
+    if (firstInvalid) firstInvalid.focus()
+  }
+
+  // Times from the server (ISO 8601 UTC in datetime and title) are shown in the viewer's local time.
+  function localTimes(root) {
+    root.querySelectorAll('time.local[datetime]').forEach(function (el) {
+      var d = new Date(el.getAttribute('datetime'))
+      if (!isNaN(d.getTime())) el.textContent = d.toLocaleString()
+    })
+  }
+  localTimes(document)
+  htmx.on('htmx:afterSwap', function (e) {
+    localTimes(e.detail.target || document)
+  })
+
+  // On a small screen the response panel starts folded to its one-line bar.
+  var panel = document.getElementById('viewer')
+  if (panel && window.matchMedia && window.matchMedia('(max-width: 959px)').matches) panel.open = false
 
   function setIfEmpty(selector, value) {
     var input = document.querySelector(selector)
@@ -130,9 +215,10 @@
     var text = d.xhr.responseText
     show(method, path, status, text)
     remember(path, status, text)
+    var form = d.elt.closest ? d.elt.closest('form') : null
+    if (form) showErrors(form, status, text)
     if (status < 200 || status > 299) return
     // Passwords do not linger in a form once the call they were for has succeeded.
-    var form = d.elt.closest ? d.elt.closest('form') : null
     if (form) {
       form.querySelectorAll('input[type=password]').forEach(function (input) {
         input.value = ''
