@@ -15,7 +15,7 @@ interface ActionSpec {
 
 // allauth's defaults (ACCOUNT_RATE_LIMITS in allauth/account/app_settings.py).
 export const RATE_ACTIONS = {
-  login: { scopes: ['ip', 'key'], defaults: ['30/m/ip'], doc: 'every login/ attempt, counted before any password is checked' },
+  login: { scopes: ['ip', 'key'], defaults: ['30/m/ip'], doc: 'every login/ (and passkeys/login/) attempt, counted before any password or signature is checked' },
   login_failed: {
     scopes: ['ip', 'key'],
     defaults: ['10/m/ip', '5/5m/key'],

@@ -318,6 +318,14 @@ describe('passkey login', () => {
     expect((await res.json()).code).toBe('csrf_failed')
   })
 
+  it('passkey logins are counted by the `login` rate limit (per IP): past it, 429 with Retry-After', async () => {
+    const { t, key } = await registered({ accountRateLimits: ['login=1/m/ip'] })
+    expect((await loginWith(t, key)).status).toBe(200)
+    const over = await loginWith(t, key)
+    expect(over.status).toBe(429)
+    expect(over.headers.get('retry-after')).not.toBeNull()
+  })
+
   it('WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS, when set, are what is checked', async () => {
     const t = passkeyApp({ webauthnRpId: 'example.com', webauthnOrigins: ['https://app.example.com'], webauthnRpName: 'Example' })
     const { auth } = await signedIn(t)
