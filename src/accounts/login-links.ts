@@ -48,7 +48,15 @@ export function createLoginLinks({ config, db, clock }: AccountsDeps) {
         kind: 'login_link' as const,
       })
       if (!known) {
-        await rolledBack(db, (tx) => tx.use(createOutboxRepo).add(mailTo(email.split('@')[0]!), clock.now()))
+        await rolledBack(db, async (tx) => {
+          const now = clock.now()
+          // The link's two statements (sweep, insert) as two of the same weight that touch nothing: on
+          // PostgreSQL each is a round trip, and a missing one would show in the answer's time.
+          const decoy = tx.use(createLoginLinksRepo)
+          await decoy.use(0, now)
+          await decoy.byHash(sha256(token))
+          await tx.use(createOutboxRepo).add(mailTo(email.split('@')[0]!), now)
+        })
         return
       }
       await db.transaction(async (tx) => {
