@@ -34,7 +34,7 @@ const refuse = (message: string) => FieldErrors.nonField(message)
 /** The user handle a credential carries: the user's id, so a discoverable login can be cross-checked. */
 const userHandle = (userId: number) => new TextEncoder().encode(String(userId))
 
-export function publicPasskey(p: PasskeyRow) {
+export function publicPasskey(p: Pick<PasskeyRow, 'id' | 'name' | 'created_at' | 'last_used_at'>) {
   return { id: p.id, name: p.name, created_at: isoTime(p.created_at), last_used_at: p.last_used_at === null ? null : isoTime(p.last_used_at) }
 }
 
@@ -115,7 +115,7 @@ export function createPasskeys({ db, clock }: { db: Database; clock: Clock }) {
           name: name || 'Passkey',
           now,
         })
-        return publicPasskey({ id, user_id: user.id, credential_id: info.credential.id, public_key: '', counter: 0, transports: '', name: name || 'Passkey', created_at: now, last_used_at: null })
+        return publicPasskey({ id, name: name || 'Passkey', created_at: now, last_used_at: null })
       } catch (e) {
         if (isUniqueViolation(e, 'passkeys', 'credential_id')) throw refuse(ALREADY_REGISTERED)
         throw e
