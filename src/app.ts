@@ -35,6 +35,7 @@ export function createApp(deps: Deps) {
         maxBodySize: deps.config.dataUploadMaxMemorySize,
         log: deps.log,
         allowedMethods: (path) => routeMethods(table.routes, path),
+        languageCode: deps.config.languageCode,
       }),
     )
     .use(corsPlugin(deps.config))

@@ -16,6 +16,7 @@ import { LOGIN_LINK_SENT } from './login-links.ts'
 import { PAGE_PATHS } from './links.ts'
 import { Detail } from './schemas.ts'
 import { page } from './pages.routes.ts'
+import { requestLang } from '../i18n/negotiate.ts'
 
 const LoginLinkBody = z.object({ email: email() }).meta({ id: 'LoginLinkRequest' })
 const LoginLinkVerifyBody = z.object({ token: requiredString(256) }).meta({ id: 'LoginLinkVerify' })
@@ -83,27 +84,29 @@ export function loginLinkRoutes(deps: Deps, accounts: Accounts, throttle: Thrott
     })
     .get(
       PAGE_PATHS.loginLink,
-      async ({ query }) => {
+      async ({ query, request }) => {
+        const lang = requestLang(request, config.languageCode)
         const token = typeof query.token === 'string' ? query.token : ''
         // Only looks: a mail scanner that prefetches the link leaves the token usable.
-        if (!(await accounts.loginLinks.check(token))) return page(LoginLinkFailedPage({ siteName }), 400)
-        return page(LoginLinkPage({ siteName, token }), 200, SAME_ORIGIN)
+        if (!(await accounts.loginLinks.check(token))) return page(LoginLinkFailedPage({ siteName, lang }), lang, 400)
+        return page(LoginLinkPage({ siteName, token, lang }), lang, 200, SAME_ORIGIN)
       },
       noDocs,
     )
     .post(
       PAGE_PATHS.loginLink,
       async ({ body, request }) => {
+        const lang = requestLang(request, config.languageCode)
         const token = typeof (body as Record<string, unknown> | null)?.token === 'string' ? (body as { token: string }).token : ''
         // The page answers a Response of its own: the login cookies signIn put on `jar` are copied onto it.
         const jar: { headers: Record<string, unknown> } = { headers: {} }
         try {
           await signInWithLink(token, request, jar)
         } catch (e) {
-          if (e instanceof FieldErrors) return page(LoginLinkFailedPage({ siteName }), 400)
+          if (e instanceof FieldErrors) return page(LoginLinkFailedPage({ siteName, lang }), lang, 400)
           throw e
         }
-        return page(LoginLinkDonePage({ siteName }), 200, { cookies: (jar.headers['set-cookie'] as string[] | undefined) ?? [] })
+        return page(LoginLinkDonePage({ siteName, lang }), lang, 200, { cookies: (jar.headers['set-cookie'] as string[] | undefined) ?? [] })
       },
       { ...noDocs, issuesCookies: true },
     )

@@ -4,6 +4,7 @@ import type { Deps } from '../app.ts'
 import type { Throttle } from '../auth/throttle.ts'
 import { authPlugin } from '../http/auth.ts'
 import { op } from '../http/openapi.ts'
+import { requestLang } from '../i18n/negotiate.ts'
 import { throttled } from '../lib/errors.ts'
 import type { Accounts } from './accounts.ts'
 import { Detail, PasswordResetBody, PasswordResetConfirmBody, passwordChangeBody } from './schemas.ts'
@@ -41,7 +42,7 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
         // Past the per-address limit: the same answer and no mail (a 429 would tell who has an account),
         // unless PASSWORD_RESET_PREVENT_ENUMERATION is off and it could tell anyway.
         const byAddress = await throttle.count('reset_password', { key: body.email })
-        if (byAddress.allowed) await accounts.passwordReset.request(body.email, request.url)
+        if (byAddress.allowed) await accounts.passwordReset.request(body.email, request.url, requestLang(request, deps.config.languageCode))
         else if (!deps.config.passwordResetPreventEnumeration) throw throttled(byAddress.retryAfter)
         return { detail: 'Password reset e-mail has been sent.' }
       },

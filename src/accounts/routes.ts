@@ -16,7 +16,7 @@ export function accountsRoutes(deps: Deps) {
     .use(registrationRoutes(deps.config, accounts, throttle))
     .use(userRoutes(deps, accounts))
     .use(passwordRoutes(deps, accounts, throttle))
-    .use(pagesRoutes(accounts, deps.config.siteName))
+    .use(pagesRoutes(accounts, deps.config.siteName, deps.config.languageCode))
   if (deps.config.useEmailLinkLogin) routes.use(loginLinkRoutes(deps, accounts, throttle))
   return routes
 }

@@ -1,6 +1,7 @@
 // The settings schema: every setting's name, type, default and documentation, in one table.
 // Names follow DRF Auth Kit / simplejwt / allauth / Django; in code they are camelCase
 // (`ACCESS_TOKEN_LIFETIME` is `accessTokenLifetime`). The README's reference is generated from this table.
+import { LANGUAGES } from '../i18n/negotiate.ts'
 import { listItems } from './lists.ts'
 import { DEFAULT_RATE_LIMITS, RATE_LIMITS_ALLOWED, RATE_LIMITS_DOC, parseRateLimitsSetting } from './rate-limits.ts'
 
@@ -244,6 +245,7 @@ export const SETTINGS = {
     })(),
   ),
   siteName: str(ACC, 'authkit', 'Name used in e-mail subjects and pages.')(),
+  languageCode: oneOf(ACC, LANGUAGES, 'en', 'Language of messages, e-mails and pages when `Accept-Language` names none authkit speaks (README: Languages).'),
 
   usePasskeys: bool(AUTH, false, 'Passkeys (WebAuthn): users register them and sign in with them, no password typed.'),
   webauthnRpId: optional(

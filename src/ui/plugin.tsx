@@ -4,6 +4,8 @@
 import { type AnyElysia, Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
 import { routeMethods } from '../http/routes.ts'
+import { requestLang } from '../i18n/negotiate.ts'
+import { renderIn } from '../i18n/translate.ts'
 import { notFound } from '../lib/errors.ts'
 import { createOutboxRepo, outboxMessage } from '../mail/outbox.repo.ts'
 import { BrowsablePage } from '../../views/ui/browsable.tsx'
@@ -68,21 +70,33 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     })
     .get(
       '/',
-      async ({ request }) =>
-        htmlResponse(
-          <UiPage
-            siteName={config.siteName}
-            assets={assetUrls}
-            status={await status(request)}
-            loginMethods={loginMethods}
-            oldPasswordField={config.oldPasswordFieldEnabled}
-            mails={await mails()}
-          />,
-        ),
+      async ({ request }) => {
+        const props = { status: await status(request), mails: await mails() }
+        // Labels in the browser's language (Accept-Language); the page renders synchronously inside renderIn.
+        return htmlResponse(
+          renderIn(requestLang(request, config.languageCode), () => (
+            <UiPage
+              siteName={config.siteName}
+              assets={assetUrls}
+              status={props.status}
+              loginMethods={loginMethods}
+              oldPasswordField={config.oldPasswordFieldEnabled}
+              mails={props.mails}
+            />
+          )),
+        )
+      },
       hidden,
     )
     .get('/status/', async ({ request }) => htmlResponse(<Status {...await status(request)} />), hidden)
-    .get('/profile/', async ({ request }) => htmlResponse(<Profile user={await currentUser(root, request)} />), hidden)
+    .get(
+      '/profile/',
+      async ({ request }) => {
+        const user = await currentUser(root, request)
+        return htmlResponse(renderIn(requestLang(request, config.languageCode), () => <Profile user={user} />))
+      },
+      hidden,
+    )
     .get('/mailbox/', async () => htmlResponse(<MailList mails={await mails()} />), hidden)
     .get(
       '/mailbox/:id/',

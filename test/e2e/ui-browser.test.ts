@@ -225,3 +225,26 @@ describe('testing UI in Chromium', () => {
     expect(consoleErrors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([])
   }, 60_000)
 })
+
+describe('testing UI in Chromium started with --lang=de', () => {
+  it('shows German labels: the UI follows the Accept-Language the browser sends', async () => {
+    // Headless Chromium takes its Accept-Language from --accept-lang (the profile's language list), not --lang.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--lang=de', '--accept-lang=de'],
+    })
+    try {
+      const page = await browser.newPage()
+      const answer = await page.goto(`${origin}/api/auth/ui/`)
+      expect((await answer!.request().allHeaders())['accept-language']).toStartWith('de')
+      expect(answer?.headers()['content-language']).toBe('de')
+      expect(await page.locator('html').getAttribute('lang')).toBe('de')
+      expect(await page.locator('#sec-account-title').textContent()).toBe('Registrieren und bestätigen')
+      expect(await page.locator('label[for="register-password2"]').textContent()).toBe('Passwort wiederholen')
+      await shot(page, 'lang-de')
+    } finally {
+      await browser.close()
+    }
+  }, 60_000)
+})
