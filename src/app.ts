@@ -13,6 +13,7 @@ import { httpMetrics } from './http/metrics.ts'
 import { routeMethods } from './http/routes.ts'
 import { socialRoutes } from './social/routes.ts'
 import { mfaRoutes } from './mfa/routes.ts'
+import { passkeysRoutes } from './passkeys/passkeys.routes.ts'
 import { uiPlugin } from './ui/plugin.tsx'
 import type { Deps } from './deps.ts'
 
@@ -48,6 +49,7 @@ export function createApp(deps: Deps) {
     .use(accountsRoutes(deps))
     .use(socialRoutes(deps))
     .use(mfaRoutes(deps))
+    .use(deps.config.usePasskeys ? passkeysRoutes(deps) : new Elysia({ name: 'passkeys-off' }))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes

@@ -4,6 +4,7 @@ import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { createEmailVerification } from './email-verification.ts'
+import { createLoginLinks } from './login-links.ts'
 import { createPasswordChange } from './password-change.ts'
 import { createPasswordReset } from './password-reset.ts'
 import { createProfile } from './profile.ts'
@@ -23,6 +24,7 @@ export function createAccounts(deps: AccountsDeps) {
     profile: createProfile(deps, verification),
     passwordChange: createPasswordChange(deps),
     passwordReset: createPasswordReset(deps),
+    loginLinks: createLoginLinks(deps),
   }
 }
 

@@ -18,8 +18,21 @@ const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
 
-async function page(body: JSX.Element, lang: Lang, status = 200): Promise<Response> {
-  return new Response(await body, { status, headers: { ...PAGE_HEADERS, 'content-language': lang } })
+/**
+ * One of these pages as a response, in `lang`. A sign-in link's page sends `cookies` (Set-Cookie lines) and
+ * a same-origin referrer policy: under `no-referrer` Chromium sends `Origin: null` with the form's POST,
+ * which the login-CSRF guard rightly refuses.
+ */
+export async function page(
+  body: JSX.Element,
+  lang: Lang,
+  status = 200,
+  opts: { cookies?: readonly string[]; referrerPolicy?: 'no-referrer' | 'same-origin' } = {},
+): Promise<Response> {
+  const headers = { ...PAGE_HEADERS, 'content-language': lang, 'referrer-policy': opts.referrerPolicy ?? 'no-referrer' }
+  const res = new Response(await body, { status, headers })
+  for (const c of opts.cookies ?? []) res.headers.append('set-cookie', c)
+  return res
 }
 
 /** A form field as a string ('' when absent or not text). */

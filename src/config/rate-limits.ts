@@ -15,7 +15,7 @@ interface ActionSpec {
 
 // allauth's defaults (ACCOUNT_RATE_LIMITS in allauth/account/app_settings.py), and mfa_login.
 export const RATE_ACTIONS = {
-  login: { scopes: ['ip', 'key'], defaults: ['30/m/ip'], doc: 'every login/ attempt, counted before any password is checked' },
+  login: { scopes: ['ip', 'key'], defaults: ['30/m/ip'], doc: 'every login/ (and passkeys/login/) attempt, counted before any password or signature is checked' },
   login_failed: {
     scopes: ['ip', 'key'],
     defaults: ['10/m/ip', '5/5m/key'],
@@ -36,6 +36,12 @@ export const RATE_ACTIONS = {
   change_password: { scopes: ['ip', 'user'], defaults: ['5/m/user'], doc: 'password/change/' },
   // authkit's own (USE_MFA): the second login step, where codes are guessed and mailed.
   mfa_login: { scopes: ['ip'], defaults: ['10/m/ip'], doc: 'login/verify/ and login/resend/ (USE_MFA)' },
+  login_link: {
+    scopes: ['ip', 'key'],
+    defaults: ['20/m/ip', '5/m/key'],
+    doc: 'login/email-link/ (key: the e-mail), past the key limit the same 200 and no mail',
+  },
+  login_link_verify: { scopes: ['ip'], defaults: ['20/m/ip'], doc: 'login/email-link/verify/' },
 } as const satisfies Record<string, ActionSpec>
 
 export type RateAction = keyof typeof RATE_ACTIONS

@@ -283,6 +283,21 @@ export const SETTINGS = {
   socialLoginAutoConnectByEmail: bool(SOC, false, 'Social login links an existing account with the same e-mail address, only when the provider says the address is verified.'),
   socialHideAuthErrorDetails: bool(SOC, true, "Social login errors say only what failed, not the provider's own error."),
   socialAllowedRedirectOrigins: list(SOC, [], 'Origins besides authkit\'s own and `FRONTEND_BASE_URL` that the browser flow may send the user back to (`next`).', 'origins like https://app.example.com', isOrigin),
+  usePasskeys: bool(AUTH, false, 'Passkeys (WebAuthn): users register them and sign in with them, no password typed.'),
+  webauthnRpId: optional(
+    str(AUTH, '', 'WebAuthn relying-party ID (a domain passkeys are bound to); unset, the host of `PUBLIC_URL`, else the request\'s (allowed) host.')(),
+  ),
+  webauthnRpName: optional(str(AUTH, '', 'Name authenticators show for this site; unset, `SITE_NAME`.')()),
+  webauthnOrigins: list(
+    AUTH,
+    [],
+    'Origins a passkey ceremony may come from; unset, the origin of `PUBLIC_URL`, else the request\'s own origin (its host must be in `ALLOWED_HOSTS`).',
+    'origins like https://app.example.com',
+    isOrigin,
+  ),
+  useEmailLinkLogin: bool(ACC, false, 'Sign-in links: `login/email-link/` mails a single-use link that signs the user in.'),
+  loginLinkLifetime: duration(ACC, '15m', 'Lifetime of an e-mailed sign-in link.'),
+  loginLinkPath: optional(str(ACC, '', 'Frontend path of the sign-in link page (`?token=` is appended; used with `FRONTEND_BASE_URL`).')()),
 } as const
 
 export type SettingKey = keyof typeof SETTINGS

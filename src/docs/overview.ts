@@ -63,5 +63,6 @@ export const TAG_DOCS: Record<string, string> = {
   csrf: 'The CSRF cookie for cookie-authenticated clients.',
   mfa: 'Multi-factor authentication.',
   social: 'Social login (OAuth2 / OpenID Connect).',
+  passkeys: 'Passkeys (WebAuthn): registering them, and signing in with one.',
   accounts: 'Linked accounts.',
 }

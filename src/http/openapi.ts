@@ -12,7 +12,7 @@ export const ValidationErrors = z
 
 export const Detail = z.object({ detail: z.string() }).meta({ id: 'Detail' })
 
-export type Tag = 'login' | 'logout' | 'password' | 'registration' | 'token' | 'user' | 'mfa' | 'accounts' | 'social' | 'csrf'
+export type Tag = 'login' | 'logout' | 'password' | 'registration' | 'token' | 'user' | 'mfa' | 'accounts' | 'social' | 'passkeys' | 'csrf'
 
 export interface OpSpec {
   /** DRF Auth Kit style: `login_create`, `user_partial_update`, ... */

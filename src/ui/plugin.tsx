@@ -16,6 +16,7 @@ import { Status, type StatusProps } from '../../views/ui/status.tsx'
 import { assetResponse, assetUrls } from './assets.ts'
 import { apiPaths, detailOf, operationsOf, prefersHtml, prettyJson, routesFor } from './browsable.ts'
 import { type Origins, describeLink, findLinks, linksInNewTab } from './mail-links.ts'
+import { passwordlessUi } from './passkeys.tsx'
 import { htmlResponse, mailHtmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
 import type { UiFeature } from './feature.ts'
@@ -152,6 +153,7 @@ export function uiPlugin(deps: Deps) {
     root.use(uiRoutes(deps, root, features))
     // Each feature's routes carry their own /api/auth/ui prefix: mounted on the root, not inside `ui`.
     for (const f of features) root.use(f.routes)
+    root.use(passwordlessUi(deps, root))
     return root
   }
 }

@@ -174,6 +174,9 @@ describe('values', () => {
       'confirm_email=1/3m/key',
       'change_password=5/m/user',
       'mfa_login=10/m/ip',
+      'login_link=20/m/ip',
+      'login_link=5/m/key',
+      'login_link_verify=20/m/ip',
     ])
     expect(SETTINGS.accountRateLimits.parse(given)).toEqual(given)
     expect(limits('')).toEqual([])

@@ -12,7 +12,7 @@ const NOT_API: RegExp[] = [
   /^\/$/, // the front door: links to the docs and the UI
   /^\/api\/(schema|docs|redoc)(\/|$)/, // the documentation itself
   /^\/api\/auth\/ui(\/|$)/, // the testing UI (HTML, DEBUG only)
-  /^\/(verify-email|reset-password)\/?$/, // HTML pages the e-mailed links open when no frontend is set
+  /^\/(verify-email|reset-password|sign-in-link)\/?$/, // HTML pages the e-mailed links open when no frontend is set
 ]
 
 const SETUPS: [string, Partial<Config>][] = [
@@ -21,6 +21,7 @@ const SETUPS: [string, Partial<Config>][] = [
   ['token mode', { authType: 'token' }],
   ['DEBUG on', { debug: true }],
   ['USE_MFA on', { useMfa: true }],
+  ['passkeys and sign-in links on', { usePasskeys: true, useEmailLinkLogin: true }],
 ]
 
 describe.each(SETUPS)('the OpenAPI document, %s', (_name, overrides) => {

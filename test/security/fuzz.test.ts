@@ -213,6 +213,7 @@ const MODES: [string, Partial<Config>][] = [
   ['JWT mode', {}],
   ['token mode', { authType: 'token' }],
   ['JWT mode, USE_MFA', { useMfa: true }],
+  ['passkeys and sign-in links on', { usePasskeys: true, useEmailLinkLogin: true }],
 ]
 
 describe('fuzzing every operation in /api/schema/', () => {

@@ -1,4 +1,4 @@
-// Account enumeration (API.md §13): login, password reset and resend-email answer an address with an account
+// Account enumeration (API.md §13): login, password reset, resend-email and sign-in links answer an address with an account
 // and one without with the same status and body, and in a time that a statistical test cannot tell apart.
 import { describe, expect, it } from 'bun:test'
 import { createUser } from '../auth/helpers.ts'
@@ -54,7 +54,7 @@ async function sample(send: (which: 'a' | 'b') => Promise<Response>) {
 }
 
 async function appWithAnn() {
-  const t = makeTestApp({ accountEmailVerification: 'optional' })
+  const t = makeTestApp({ accountEmailVerification: 'optional', useEmailLinkLogin: true })
   await createUser(t, { username: 'ann', email: 'ann@example.com', verified: false })
   return t
 }
@@ -64,6 +64,7 @@ describe('an unknown account and a known one are indistinguishable', () => {
     ['login (wrong password)', '/api/auth/login/', (email: string) => ({ username: email, password: 'not-the-password-1' })],
     ['password reset', '/api/auth/password/reset/', (email: string) => ({ email })],
     ['resend-email', '/api/auth/registration/resend-email/', (email: string) => ({ email })],
+    ['e-mail sign-in link', '/api/auth/login/email-link/', (email: string) => ({ email })],
   ] as const
   for (const [name, path, body] of cases) {
     it(`${name}: same status and body, and no timing difference (bootstrap CI of medians, ${SAMPLES} interleaved samples each)`, async () => {

@@ -24,9 +24,11 @@ export interface PageProps {
   readonly title: string
   /** The language of the request (API.md §14); English when absent. */
   readonly lang?: string
+  /** `same-origin` for a page whose form must send its Origin (a sign-in link's); else no referrer at all. */
+  readonly referrer?: 'no-referrer' | 'same-origin'
 }
 
-export function Page({ siteName, title: english, lang = 'en', children }: PropsWithChildren<PageProps>): string {
+export function Page({ siteName, title: english, lang = 'en', referrer = 'no-referrer', children }: PropsWithChildren<PageProps>): string {
   const title = t(lang, english)
   return (
     '<!doctype html>' +
@@ -35,7 +37,7 @@ export function Page({ siteName, title: english, lang = 'en', children }: PropsW
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="referrer" content="no-referrer" />
+          <meta name="referrer" content={referrer} />
           <meta name="robots" content="noindex" />
           <title safe>{`${title} · ${siteName}`}</title>
           <style>{STYLE}</style>

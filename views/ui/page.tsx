@@ -33,6 +33,7 @@ export const Header = ({ siteName, status }: { readonly siteName: string; readon
       <a href="/api/auth/ui/#sec-password">{ui('Password')}</a>
       <a href="/api/auth/ui/#responses-title">{ui('Responses')}</a>
       <a href="/api/auth/ui/#mailbox">{ui('Mailbox')}</a>
+      <a href="/api/auth/ui/passwordless/">Passwordless</a>
       <a href="/api/docs/">API docs</a>
       <a href="/api/auth/user/">Browsable API</a>
     </nav>

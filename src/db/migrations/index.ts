@@ -10,6 +10,7 @@ import s0006 from './sqlite/0006_refresh_token_hash.sql' with { type: 'text' }
 import s0007 from './sqlite/0007_social.sql' with { type: 'text' }
 import s0008 from './sqlite/0008_audit.sql' with { type: 'text' }
 import s0009 from './sqlite/0009_mfa.sql' with { type: 'text' }
+import s0010 from './sqlite/0010_passwordless.sql' with { type: 'text' }
 import p0001 from './postgres/0001_init.sql' with { type: 'text' }
 import p0002 from './postgres/0002_accounts.sql' with { type: 'text' }
 import p0003 from './postgres/0003_auth.sql' with { type: 'text' }
@@ -19,6 +20,7 @@ import p0006 from './postgres/0006_refresh_token_hash.sql' with { type: 'text' }
 import p0007 from './postgres/0007_social.sql' with { type: 'text' }
 import p0008 from './postgres/0008_audit.sql' with { type: 'text' }
 import p0009 from './postgres/0009_mfa.sql' with { type: 'text' }
+import p0010 from './postgres/0010_passwordless.sql' with { type: 'text' }
 
 export interface Migration {
   readonly version: number
@@ -37,6 +39,7 @@ const STEPS: readonly (readonly [name: string, sqlite: string, postgres: string]
   ['0007_social', s0007, p0007],
   ['0008_audit', s0008, p0008],
   ['0009_mfa', s0009, p0009],
+  ['0010_passwordless', s0010, p0010],
 ]
 
 export const MIGRATIONS: { readonly sqlite: readonly Migration[]; readonly postgres: readonly Migration[] } = {

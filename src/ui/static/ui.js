@@ -253,6 +253,9 @@
     ;(next || form.querySelector('button')).focus()
   })
 
+  // For other scripts of the UI (passkeys.js) that make API calls without htmx.
+  window.authkitUi = { show: show, remember: remember, cookie: cookie, credential: function () { return headerAuth ? credential() : '' } }
+
   // A page opened with a stored credential shows that session at once.
   if (headerAuth && credential()) htmx.trigger(body, 'authkit:changed')
 })()
