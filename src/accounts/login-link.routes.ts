@@ -3,7 +3,7 @@
 import { Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
 import { beginSignIn } from '../auth/routes/respond.ts'
-import { loginResponse } from '../auth/routes/schemas.ts'
+import { signInResponse } from '../auth/routes/schemas.ts'
 import { authServices } from '../auth/services.ts'
 import type { Throttle } from '../auth/throttle.ts'
 import { cookieIssuingGuard } from '../http/auth.ts'
@@ -78,7 +78,7 @@ export function loginLinkRoutes(deps: Deps, accounts: Accounts, throttle: Thrott
           '`token` from the link. Answers the login response; the token works once. A bad, used or expired token is ' +
           '`{"token":["Invalid value"]}`.' +
           (config.useAuthCookie ? ' Sent from a page whose `Origin` is not trusted, it is refused (403, login CSRF).' : ''),
-        responses: { 200: loginResponse(config.authType) },
+        responses: { 200: signInResponse(config) },
         errors: config.useAuthCookie ? [403, 429] : [429],
       }),
     })

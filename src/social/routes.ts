@@ -11,7 +11,7 @@ import { optionalString, requiredString, z } from '../http/fields.ts'
 import { Detail, op } from '../http/openapi.ts'
 import { isoTime } from '../lib/clock.ts'
 import { ApiError, FieldErrors, notFound } from '../lib/errors.ts'
-import { loginResponse, mfaLoginResponse } from '../auth/routes/schemas.ts'
+import { signInResponse } from '../auth/routes/schemas.ts'
 import { safeNext } from './redirects.ts'
 import { FLOW_FAILED, type SocialEvents, createSocial } from './social.ts'
 import type { SocialAccountRow } from './social.repo.ts'
@@ -107,7 +107,7 @@ export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeo
               "from the e-mail, the e-mail verified only if the provider says so). An existing account with the provider's address " +
               'is linked only when the provider marks the address verified and SOCIAL_LOGIN_AUTO_CONNECT_BY_EMAIL is on; ' +
               'otherwise 400 "User is already registered with this e-mail address.".',
-            responses: { 200: config.useMfa ? loginResponse(config.authType).or(mfaLoginResponse(config.authType)) : loginResponse(config.authType) },
+            responses: { 200: signInResponse(config) },
             errors: config.useAuthCookie ? [403] : [],
           }),
         },

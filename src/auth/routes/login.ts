@@ -8,7 +8,7 @@ import { isBadCredentials, loginKey, throttledLogin } from '../login-throttle.ts
 import { type AuthDeps, authServices } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
 import { beginSignIn } from './respond.ts'
-import { loginBody, loginResponse, mfaLoginResponse } from './schemas.ts'
+import { loginBody, signInResponse } from './schemas.ts'
 
 export const loginRoutes = (deps: AuthDeps) => {
   const { config, clock } = deps
@@ -55,7 +55,7 @@ export const loginRoutes = (deps: AuthDeps) => {
               '"mfa_enabled": true}`, no session and no cookies (the code of an `email` method is mailed now); finish with ' +
               '`login/verify/`. Everyone else gets the login answer with `"mfa_enabled": false`.'
             : ''),
-        responses: { 200: config.useMfa ? mfaLoginResponse(config.authType) : loginResponse(config.authType) },
+        responses: { 200: signInResponse(config) },
         errors: config.useAuthCookie ? [403, 429] : [429],
       }),
     },

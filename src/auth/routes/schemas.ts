@@ -63,6 +63,10 @@ export const mfaLoginResponse = (authType: Config['authType']) =>
     ])
     .meta({ id: 'FirstStepResponse' })
 
+/** What a sign-in route that goes through beginSignIn answers: the MFA first step is possible only with USE_MFA. */
+export const signInResponse = (config: Pick<Config, 'useMfa' | 'authType'>) =>
+  config.useMfa ? mfaLoginResponse(config.authType) : loginResponse(config.authType)
+
 export const LogoutBody = z
   .object({ refresh: optionalString(4096).describe('JWT header mode: the refresh token to revoke as well.') })
   .meta({ id: 'LogoutRequest' })
