@@ -3,7 +3,7 @@
 // answer the user as JSON. authkit's GET user/ on PostgreSQL is compared against this.
 // Usage: bun bench/reference/floor-pg.ts <port> <postgres-url>; prints "READY <port> <token>" once listening.
 import { SQL } from 'bun'
-import * as jose from 'jose'
+import { type FloorUser, serveFloor } from './floor-server.ts'
 
 const port = Number(process.argv[2] ?? 0)
 const url = process.argv[3]
@@ -26,33 +26,4 @@ await sql.unsafe('ANALYZE users; ANALYZE sessions')
 const LIVE = `SELECT u.id::int AS id, u.username, u.email, u.first_name, u.last_name FROM sessions s JOIN users u ON u.id = s.user_id
   WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active = 1`
 
-const { publicKey, privateKey } = await jose.generateKeyPair('EdDSA', { crv: 'Ed25519' })
-const token = await new jose.SignJWT({ sid: 'session-4242', token_type: 'access' })
-  .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' })
-  .setSubject('4242')
-  .setJti(crypto.randomUUID())
-  .setIssuedAt()
-  .setExpirationTime('1h')
-  .sign(privateKey)
-
-const unauthorized = () => Response.json({ detail: 'Token is invalid', code: 'token_not_valid' }, { status: 401 })
-
-const server = Bun.serve({
-  hostname: '127.0.0.1',
-  port,
-  async fetch(request) {
-    const header = request.headers.get('authorization')
-    if (!header?.startsWith('Bearer ')) return unauthorized()
-    let claims: jose.JWTPayload
-    try {
-      ;({ payload: claims } = await jose.jwtVerify(header.slice(7), publicKey, { algorithms: ['EdDSA'], typ: 'at+jwt' }))
-    } catch {
-      return unauthorized()
-    }
-    if (typeof claims.sid !== 'string') return unauthorized()
-    const [user] = (await sql.unsafe(LIVE, [claims.sid, Date.now()])) as { id: number; username: string; email: string; first_name: string; last_name: string }[]
-    if (!user || String(user.id) !== claims.sub) return unauthorized()
-    return Response.json({ pk: user.id, username: user.username, email: user.email, first_name: user.first_name, last_name: user.last_name })
-  },
-})
-console.log(`READY ${server.port} ${token}`)
+await serveFloor(port, async (sid, now) => ((await sql.unsafe(LIVE, [sid, now])) as FloorUser[])[0] ?? null)
