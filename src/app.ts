@@ -11,6 +11,7 @@ import { hostGuard } from './http/hosts.ts'
 import { rootRoute } from './http/root.ts'
 import { httpMetrics } from './http/metrics.ts'
 import { routeMethods } from './http/routes.ts'
+import { socialRoutes } from './social/routes.ts'
 import { uiPlugin } from './ui/plugin.tsx'
 import type { Deps } from './deps.ts'
 
@@ -34,6 +35,7 @@ export function createApp(deps: Deps) {
         maxBodySize: deps.config.dataUploadMaxMemorySize,
         log: deps.log,
         allowedMethods: (path) => routeMethods(table.routes, path),
+        languageCode: deps.config.languageCode,
       }),
     )
     .use(corsPlugin(deps.config))
@@ -43,6 +45,7 @@ export function createApp(deps: Deps) {
     .use(authRoutes(deps))
     .use(docsPlugin(deps))
     .use(accountsRoutes(deps))
+    .use(socialRoutes(deps))
     .use(uiPlugin(deps))
   // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
   table.routes = app.routes

@@ -91,7 +91,7 @@ export interface paths {
         put?: never;
         /**
          * Change the password
-         * @description `old_password` (when OLD_PASSWORD_FIELD_ENABLED), `new_password1`, `new_password2`. A mismatch and weak-password messages are reported under `new_password2`. Every other session of the user is revoked; this one keeps working.
+         * @description `old_password` (when OLD_PASSWORD_FIELD_ENABLED; not checked for an account made by social login that has no password yet), `new_password1`, `new_password2`. A mismatch and weak-password messages are reported under `new_password2`. Every other session of the user is revoked; this one keeps working.
          */
         post: operations["password_change_create"];
         delete?: never;
@@ -195,6 +195,46 @@ export interface paths {
          */
         post: operations["registration_verify_email_create"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/social/accounts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Linked social accounts
+         * @description The signed-in user's linked provider accounts.
+         */
+        get: operations["accounts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/social/accounts/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a linked social account
+         * @description 204. Another user's or an unknown id: 404. The user's last way to sign in (no usable password, no other social account, no passkey) cannot be removed: 400 "This is your last way to sign in; set a password first.".
+         */
+        delete: operations["accounts_destroy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -392,6 +432,15 @@ export interface components {
             token: string;
             new_password1: string;
             new_password2: string;
+        };
+        SocialAccount: {
+            id: number;
+            provider: string;
+            uid: string;
+            /** Format: date-time */
+            last_login: string | null;
+            /** Format: date-time */
+            date_joined: string;
         };
         /** @description Any error that is not a field validation error. */
         ErrorDetail: {
@@ -779,6 +828,55 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    accounts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SocialAccount"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+        };
+    };
+    accounts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
             413: components["responses"]["PayloadTooLarge"];

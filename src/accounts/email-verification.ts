@@ -13,7 +13,7 @@ import type { Db } from '../db/engine.ts'
 import { type UserRow, createUsersRepo } from './users.repo.ts'
 
 export function createEmailVerification({ config, db, clock }: AccountsDeps) {
-  function mailFor(username: string, email: string, change: boolean, key: string, requestUrl: string) {
+  function mailFor(username: string, email: string, change: boolean, key: string, requestUrl: string, lang?: string) {
     const mail = verifyEmailMail({
       siteName: config.siteName,
       username,
@@ -21,6 +21,7 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
       link: verifyEmailLink(config, requestUrl, key),
       expiresInSeconds: config.emailConfirmationExpire,
       change,
+      lang,
     })
     return { to: email, ...mail, kind: change ? ('verify_email_change' as const) : ('verify_email' as const) }
   }
@@ -29,16 +30,17 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
     /**
      * Issues a key for `email` and queues the e-mail carrying its link. Call inside the transaction of the
      * change that causes it (registration, resend, e-mail change), passing its `tx`, then ring notifyOutbox after commit.
+     * `lang` is the language of the request that causes it (API.md §14).
      */
-    async queue(tx: Db, user: UserRow, email: string, requestUrl: string): Promise<void> {
+    async queue(tx: Db, user: UserRow, email: string, requestUrl: string, lang?: string): Promise<void> {
       const key = randomToken(32)
       const now = clock.now()
       await tx.use(createEmailConfirmationsRepo).add({ userId: user.id, email, keyHash: sha256(key), now, expiresAt: now + config.emailConfirmationExpire * 1000 })
-      await tx.use(createOutboxRepo).add(mailFor(user.username, email, email !== user.email, key, requestUrl), now)
+      await tx.use(createOutboxRepo).add(mailFor(user.username, email, email !== user.email, key, requestUrl, lang), now)
     },
 
     /** The work of `queue` for an address with no account, rolled back: a resend answers in the same time either way. */
-    decoy(email: string, requestUrl: string): Promise<void> {
+    decoy(email: string, requestUrl: string, lang?: string): Promise<void> {
       return rolledBack(db, async (tx) => {
         const now = clock.now()
         // The key's two statements (sweep, insert) as two of the same weight that touch nothing: on
@@ -46,7 +48,7 @@ export function createEmailVerification({ config, db, clock }: AccountsDeps) {
         const keys = tx.use(createEmailConfirmationsRepo)
         await keys.retireForUser(0, now)
         await keys.usable(sha256(randomToken(32)), now)
-        await tx.use(createOutboxRepo).add(mailFor(email.split('@')[0]!, email, false, randomToken(32), requestUrl), now)
+        await tx.use(createOutboxRepo).add(mailFor(email.split('@')[0]!, email, false, randomToken(32), requestUrl, lang), now)
       })
     },
 

@@ -3,6 +3,7 @@
 import { Elysia } from 'elysia'
 import { ResetPasswordDonePage, ResetPasswordFailedPage, ResetPasswordPage } from '../../views/pages/reset-password.tsx'
 import { VerifyEmailDonePage, VerifyEmailFailedPage, VerifyEmailPage } from '../../views/pages/verify-email.tsx'
+import { type Lang, requestLang } from '../i18n/negotiate.ts'
 import { ApiError, FieldErrors } from '../lib/errors.ts'
 import type { Accounts } from './accounts.ts'
 import { PAGE_PATHS } from './links.ts'
@@ -17,8 +18,8 @@ const PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 }
 
-async function page(body: JSX.Element, status = 200): Promise<Response> {
-  return new Response(await body, { status, headers: PAGE_HEADERS })
+async function page(body: JSX.Element, lang: Lang, status = 200): Promise<Response> {
+  return new Response(await body, { status, headers: { ...PAGE_HEADERS, 'content-language': lang } })
 }
 
 /** A form field as a string ('' when absent or not text). */
@@ -29,25 +30,27 @@ const field = (body: unknown, name: string): string => {
 
 const noDocs = { detail: { hide: true } }
 
-export const pagesRoutes = (accounts: Accounts, siteName: string) =>
+export const pagesRoutes = (accounts: Accounts, siteName: string, languageCode?: Lang) =>
   new Elysia({ name: 'accounts-pages' })
     .get(
       PAGE_PATHS.verifyEmail,
-      ({ query }) => {
+      ({ query, request }) => {
+        const lang = requestLang(request, languageCode)
         const key = typeof query.key === 'string' ? query.key : ''
-        if (!key) return page(VerifyEmailFailedPage({ siteName }), 400)
-        return page(VerifyEmailPage({ siteName, keyValue: key }))
+        if (!key) return page(VerifyEmailFailedPage({ siteName, lang }), lang, 400)
+        return page(VerifyEmailPage({ siteName, keyValue: key, lang }), lang)
       },
       noDocs,
     )
     .post(
       PAGE_PATHS.verifyEmail,
-      async ({ body }) => {
+      async ({ body, request }) => {
+        const lang = requestLang(request, languageCode)
         try {
           await accounts.verification.verify(field(body, 'key'))
-          return page(VerifyEmailDonePage({ siteName }))
+          return page(VerifyEmailDonePage({ siteName, lang }), lang)
         } catch (e) {
-          if (e instanceof ApiError && e.status === 404) return page(VerifyEmailFailedPage({ siteName }), 404)
+          if (e instanceof ApiError && e.status === 404) return page(VerifyEmailFailedPage({ siteName, lang }), lang, 404)
           throw e
         }
       },
@@ -55,17 +58,19 @@ export const pagesRoutes = (accounts: Accounts, siteName: string) =>
     )
     .get(
       PAGE_PATHS.resetPassword,
-      async ({ query }) => {
+      async ({ query, request }) => {
+        const lang = requestLang(request, languageCode)
         const uid = typeof query.uid === 'string' ? query.uid : ''
         const token = typeof query.token === 'string' ? query.token : ''
-        if (!(await accounts.passwordReset.check(uid, token))) return page(ResetPasswordFailedPage({ siteName }), 400)
-        return page(ResetPasswordPage({ siteName, uid, token }))
+        if (!(await accounts.passwordReset.check(uid, token))) return page(ResetPasswordFailedPage({ siteName, lang }), lang, 400)
+        return page(ResetPasswordPage({ siteName, uid, token, lang }), lang)
       },
       noDocs,
     )
     .post(
       PAGE_PATHS.resetPassword,
-      async ({ body }) => {
+      async ({ body, request }) => {
+        const lang = requestLang(request, languageCode)
         const input = {
           uid: field(body, 'uid'),
           token: field(body, 'token'),
@@ -81,11 +86,11 @@ export const pagesRoutes = (accounts: Accounts, siteName: string) =>
             })
           }
           await accounts.passwordReset.confirm(input)
-          return page(ResetPasswordDonePage({ siteName }))
+          return page(ResetPasswordDonePage({ siteName, lang }), lang)
         } catch (e) {
           if (!(e instanceof FieldErrors)) throw e
-          if (e.fields.uid || e.fields.token) return page(ResetPasswordFailedPage({ siteName }), 400)
-          return page(ResetPasswordPage({ siteName, uid: input.uid, token: input.token, errors: e.fields }), 400)
+          if (e.fields.uid || e.fields.token) return page(ResetPasswordFailedPage({ siteName, lang }), lang, 400)
+          return page(ResetPasswordPage({ siteName, uid: input.uid, token: input.token, errors: e.fields, lang }), lang, 400)
         }
       },
       noDocs,

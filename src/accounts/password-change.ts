@@ -5,7 +5,7 @@ import { FieldErrors } from '../lib/errors.ts'
 import type { AccountsDeps } from './accounts.ts'
 import { assertNewPassword } from './password-rules.ts'
 import { createPasswordResetsRepo } from './password-resets.repo.ts'
-import { hashParams, hashPassword, verifyPassword } from './passwords.ts'
+import { hasUsablePassword, hashParams, hashPassword, verifyPassword } from './passwords.ts'
 import { type UserRow, createUsersRepo } from './users.repo.ts'
 
 export interface PasswordChangeInput {
@@ -17,7 +17,9 @@ export interface PasswordChangeInput {
 export function createPasswordChange({ config, db, clock }: AccountsDeps) {
   return {
     async change(user: UserRow, sessionId: string, input: PasswordChangeInput): Promise<void> {
-      if (config.oldPasswordFieldEnabled) {
+      // An account without a usable password (made by social login) has no old password to give: whatever it sends
+      // as old_password is not checked, and this sets its first one (as allauth's set-password does).
+      if (config.oldPasswordFieldEnabled && hasUsablePassword(user.password_hash)) {
         const ok = input.old_password !== undefined && (await verifyPassword(input.old_password, user.password_hash))
         if (!ok) throw FieldErrors.of('old_password', 'Your old password was entered incorrectly. Please enter it again.')
       }

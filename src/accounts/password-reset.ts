@@ -52,7 +52,7 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
      * Mails a reset link when `email` belongs to an active account. With PASSWORD_RESET_PREVENT_ENUMERATION
      * (the default) the caller answers the same either way.
      */
-    async request(email: string, requestUrl: string): Promise<void> {
+    async request(email: string, requestUrl: string, lang?: string): Promise<void> {
       const user = await users.byEmail(email)
       const known = user !== null && user.is_active === 1
       if (!known && !config.passwordResetPreventEnumeration) {
@@ -66,6 +66,7 @@ export function createPasswordReset({ config, db, clock }: AccountsDeps) {
           username,
           link: passwordResetLink(config, requestUrl, uidOf(userId), token),
           expiresInSeconds: config.passwordResetTimeout,
+          lang,
         }),
         kind: 'password_reset' as const,
       })

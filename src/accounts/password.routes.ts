@@ -4,6 +4,7 @@ import type { Deps } from '../app.ts'
 import type { Throttle } from '../auth/throttle.ts'
 import { authPlugin } from '../http/auth.ts'
 import { op } from '../http/openapi.ts'
+import { requestLang } from '../i18n/negotiate.ts'
 import { throttled } from '../lib/errors.ts'
 import type { Accounts } from './accounts.ts'
 import { Detail, PasswordResetBody, PasswordResetConfirmBody, passwordChangeBody } from './schemas.ts'
@@ -26,7 +27,8 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
           tags: ['password'],
           summary: 'Change the password',
           description:
-            '`old_password` (when OLD_PASSWORD_FIELD_ENABLED), `new_password1`, `new_password2`. A mismatch and weak-password ' +
+            '`old_password` (when OLD_PASSWORD_FIELD_ENABLED; not checked for an account made by social login that has no password yet), ' +
+            '`new_password1`, `new_password2`. A mismatch and weak-password ' +
             'messages are reported under `new_password2`. Every other session of the user is revoked; this one keeps working.',
           authenticated: true,
           responses: { 200: Detail },
@@ -41,7 +43,7 @@ export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttl
         // Past the per-address limit: the same answer and no mail (a 429 would tell who has an account),
         // unless PASSWORD_RESET_PREVENT_ENUMERATION is off and it could tell anyway.
         const byAddress = await throttle.count('reset_password', { key: body.email })
-        if (byAddress.allowed) await accounts.passwordReset.request(body.email, request.url)
+        if (byAddress.allowed) await accounts.passwordReset.request(body.email, request.url, requestLang(request, deps.config.languageCode))
         else if (!deps.config.passwordResetPreventEnumeration) throw throttled(byAddress.retryAfter)
         return { detail: 'Password reset e-mail has been sent.' }
       },

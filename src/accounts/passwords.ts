@@ -73,3 +73,14 @@ export function needsRehash(hash: string, params: HashParams): boolean {
   const m = /^\$argon2id\$v=\d+\$m=(\d+),t=(\d+),p=\d+\$/.exec(hash)
   return !m || Number(m[1]) !== params.memoryCost || Number(m[2]) !== params.timeCost
 }
+
+/**
+ * Marks an account that has no password (created by social login), as Django's `set_unusable_password`
+ * does: '!' and random text, which no argon2id hash starts with and no password verifies against.
+ */
+const UNUSABLE = '!'
+
+export const unusablePasswordHash = () => `${UNUSABLE}${Buffer.from(crypto.getRandomValues(new Uint8Array(30))).toString('base64url')}`
+
+/** False for an account created without a password: login by password is impossible until one is set. */
+export const hasUsablePassword = (hash: string) => !hash.startsWith(UNUSABLE)

@@ -21,7 +21,7 @@ export function createProfile({ config, db, clock }: AccountsDeps, verification:
   const users = createUsersRepo(db)
 
   /** Applies an e-mail change inside the caller's transaction `tx`; true when a verification e-mail was queued. */
-  async function changeEmail(tx: Db, user: UserRow, email: string, requestUrl: string, now: number): Promise<boolean> {
+  async function changeEmail(tx: Db, user: UserRow, email: string, requestUrl: string, now: number, lang?: string): Promise<boolean> {
     const users = tx.use(createUsersRepo)
     const keys = tx.use(createEmailConfirmationsRepo)
     if (email === user.email) {
@@ -40,13 +40,13 @@ export function createProfile({ config, db, clock }: AccountsDeps, verification:
     if (email === user.pending_email) return false // already waiting for that key; resend-email mails a new one
     if (user.pending_email !== null) await keys.retireForUser(user.id, now, user.pending_email)
     await users.setPendingEmail(user.id, email)
-    await verification.queue(tx, (await users.byId(user.id))!, email, requestUrl)
+    await verification.queue(tx, (await users.byId(user.id))!, email, requestUrl, lang)
     return true
   }
 
   return {
     /** Updates the fields present in `input` (PUT passes a username, PATCH any subset). */
-    async update(user: UserRow, input: ProfileInput, requestUrl: string): Promise<UserRow> {
+    async update(user: UserRow, input: ProfileInput, requestUrl: string, lang?: string): Promise<UserRow> {
       const errors = await uniquenessErrors(users, { username: input.username, email: input.email }, user.id)
       if (Object.keys(errors).length > 0) throw new FieldErrors(errors)
       let queued = false
@@ -61,7 +61,7 @@ export function createProfile({ config, db, clock }: AccountsDeps, verification:
             firstName: input.first_name ?? current.first_name,
             lastName: input.last_name ?? current.last_name,
           })
-          if (input.email !== undefined) queued = await changeEmail(tx, current, input.email, requestUrl, now)
+          if (input.email !== undefined) queued = await changeEmail(tx, current, input.email, requestUrl, now, lang)
           return (await users.byId(user.id))!
         })
       } catch (e) {

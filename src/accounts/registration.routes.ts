@@ -4,6 +4,7 @@ import type { Throttle } from '../auth/throttle.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import { cookieIssuingGuard } from '../http/auth.ts'
 import { op } from '../http/openapi.ts'
+import { requestLang } from '../i18n/negotiate.ts'
 import type { Accounts } from './accounts.ts'
 import { Detail, RegisterBody, RegisterResponse, ResendEmailBody, VerifyEmailBody } from './schemas.ts'
 import { publicUser } from './user.ts'
@@ -15,7 +16,7 @@ export const registrationRoutes = (config: ServerConfig, accounts: Accounts, thr
       '/registration',
       async ({ body, request, status }) => {
         await throttle.take('signup', { ip: throttle.ipOf(request), key: body.email })
-        const { detail, user } = await accounts.registration.register(body, request.url)
+        const { detail, user } = await accounts.registration.register(body, request.url, requestLang(request, config.languageCode))
         return status(201, { detail, user: publicUser(user) })
       },
       {
@@ -62,7 +63,7 @@ export const registrationRoutes = (config: ServerConfig, accounts: Accounts, thr
       async ({ body, request }) => {
         await throttle.take('confirm_email', { ip: throttle.ipOf(request) })
         // Past the per-address limit: the same answer, no mail (a 429 would tell who has an account).
-        if ((await throttle.count('confirm_email', { key: body.email })).allowed) await accounts.registration.resend(body.email, request.url)
+        if ((await throttle.count('confirm_email', { key: body.email })).allowed) await accounts.registration.resend(body.email, request.url, requestLang(request, config.languageCode))
         return { detail: 'ok' }
       },
       {

@@ -23,7 +23,7 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
 
   return {
     /** Creates the account (unverified) and queues its verification e-mail unless verification is `none`. */
-    async register(input: RegistrationInput, requestUrl: string): Promise<{ detail: string; user: UserRow }> {
+    async register(input: RegistrationInput, requestUrl: string, lang?: string): Promise<{ detail: string; user: UserRow }> {
       // Field checks first, all fields at once (DRF's order); the object-level mismatch only after them.
       const errors = await uniquenessErrors(users, { username: input.username, email: input.email })
       const problems = passwordProblems(input.password1, input)
@@ -46,7 +46,7 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
             now: clock.now(),
           })
           const created = (await users.byId(id))!
-          if (mode !== 'none') await verification.queue(tx, created, created.email, requestUrl)
+          if (mode !== 'none') await verification.queue(tx, created, created.email, requestUrl, lang)
           return created
         })
       } catch (e) {
@@ -60,24 +60,24 @@ export function createRegistration({ config, db, clock }: AccountsDeps, verifica
      * Mails a fresh key when `email` is an unverified account's address or a pending new address.
      * Answers nothing either way, so the caller's response cannot tell who has an account.
      */
-    async resend(email: string, requestUrl: string): Promise<void> {
+    async resend(email: string, requestUrl: string, lang?: string): Promise<void> {
       const queued = await db.transaction(async (tx) => {
         const users = tx.use(createUsersRepo)
         let n = 0
         const owner = await users.byEmail(email)
         if (owner && owner.is_active === 1 && owner.email_verified === 0) {
-          await verification.queue(tx, owner, owner.email, requestUrl)
+          await verification.queue(tx, owner, owner.email, requestUrl, lang)
           n++
         }
         for (const u of await users.byPendingEmail(email)) {
           if (u.is_active !== 1 || (owner && owner.id !== u.id)) continue // taken meanwhile: no point
-          await verification.queue(tx, u, email, requestUrl)
+          await verification.queue(tx, u, email, requestUrl, lang)
           n++
         }
         return n
       })
       if (queued > 0) notifyOutbox(db)
-      else await verification.decoy(email, requestUrl)
+      else await verification.decoy(email, requestUrl, lang)
     },
   }
 }

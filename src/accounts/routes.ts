@@ -15,5 +15,5 @@ export function accountsRoutes(deps: Deps) {
     .use(registrationRoutes(deps.config, accounts, throttle))
     .use(userRoutes(deps, accounts))
     .use(passwordRoutes(deps, accounts, throttle))
-    .use(pagesRoutes(accounts, deps.config.siteName))
+    .use(pagesRoutes(accounts, deps.config.siteName, deps.config.languageCode))
 }

@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
 import { authPlugin } from '../http/auth.ts'
 import { op } from '../http/openapi.ts'
+import { requestLang } from '../i18n/negotiate.ts'
 import type { Accounts } from './accounts.ts'
 import { UserPatchBody, UserSchema, UserUpdateBody } from './schemas.ts'
 import { publicUser } from './user.ts'
@@ -26,7 +27,7 @@ export const userRoutes = (deps: Deps, accounts: Accounts) =>
         responses: { 200: UserSchema },
       }),
     })
-    .put('/user', async ({ user, body, request }) => publicUser(await accounts.profile.update(user, body, request.url)), {
+    .put('/user', async ({ user, body, request }) => publicUser(await accounts.profile.update(user, body, request.url, requestLang(request, deps.config.languageCode))), {
       auth: true,
       body: UserUpdateBody,
       ...op({
@@ -38,7 +39,7 @@ export const userRoutes = (deps: Deps, accounts: Accounts) =>
         responses: { 200: UserSchema },
       }),
     })
-    .patch('/user', async ({ user, body, request }) => publicUser(await accounts.profile.update(user, body, request.url)), {
+    .patch('/user', async ({ user, body, request }) => publicUser(await accounts.profile.update(user, body, request.url, requestLang(request, deps.config.languageCode))), {
       auth: true,
       body: UserPatchBody,
       ...op({

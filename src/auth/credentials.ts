@@ -1,7 +1,7 @@
 // Login credentials: find the account by username or e-mail (ACCOUNT_LOGIN_METHODS) and check the
 // password, with the same answer and about the same work for an unknown user, a wrong password and
 // an inactive account.
-import { hashParams, hashPassword, needsRehash, verifyPassword } from '../accounts/passwords.ts'
+import { hasUsablePassword, hashParams, hashPassword, needsRehash, verifyPassword } from '../accounts/passwords.ts'
 import { createUsersRepo, type UserRow } from '../accounts/users.repo.ts'
 import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/open.ts'
@@ -50,7 +50,9 @@ export function createCredentialChecker(deps: { db: Database; config: Credential
      */
     async check(input: LoginInput, found?: UserRow | null): Promise<UserRow> {
       const user = found === undefined ? await find(input) : found
-      const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummy()))
+      // An account without a usable password (social login) costs the same verify against the dummy and fails.
+      const usable = user !== null && hasUsablePassword(user.password_hash)
+      const ok = (await verifyPassword(input.password, usable ? user.password_hash : await dummy())) && usable
       if (!user || !ok || user.is_active !== 1) throw FieldErrors.nonField(INVALID_CREDENTIALS)
       // Only said to someone who knows the password, so it reveals nothing to a guesser.
       if (config.accountEmailVerification === 'mandatory' && user.email_verified !== 1) throw FieldErrors.nonField(EMAIL_NOT_VERIFIED)

@@ -112,6 +112,7 @@ export function describeConfig({ config, sources }: LoadedConfig): string {
     const value = config[key]
     let shown: string
     if (value === null) shown = '""'
+    else if (setting.show) shown = setting.show(value as never)
     else if (setting.secret) shown = key === 'emailUrl' || key === 'databaseUrl' ? JSON.stringify(maskUrlPassword(String(value))) : '"********"'
     else shown = typeof value === 'string' ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : String(value)
     const note = key === 'secretKey' && value === null ? ' (generated and kept in DATA_DIR/secret_key)' : ''

@@ -1,12 +1,14 @@
 // The settings schema: every setting's name, type, default and documentation, in one table.
 // Names follow DRF Auth Kit / simplejwt / allauth / Django; in code they are camelCase
 // (`ACCESS_TOKEN_LIFETIME` is `accessTokenLifetime`). The README's reference is generated from this table.
+import { LANGUAGES } from '../i18n/negotiate.ts'
 import { listItems } from './lists.ts'
+import { type ProviderSpec, parseProviders, showProviders } from './social-providers.ts'
 import { DEFAULT_RATE_LIMITS, RATE_LIMITS_ALLOWED, RATE_LIMITS_DOC, parseRateLimitsSetting } from './rate-limits.ts'
 
 /** One setting: how to read a raw value (a string from env/flags, or a TOML value) and what it means. */
 export interface Setting<T> {
-  readonly group: 'Operational' | 'Authentication' | 'Passwords' | 'Accounts and e-mail'
+  readonly group: 'Operational' | 'Authentication' | 'Passwords' | 'Accounts and e-mail' | 'Social login'
   readonly default: T
   readonly doc: string
   /** Human description of the allowed values, used in error messages and the README. */
@@ -14,6 +16,8 @@ export interface Setting<T> {
   readonly secret?: boolean
   /** Returns the parsed value, or throws a string explaining what is wrong. */
   parse(raw: unknown): T
+  /** How `authkit config` prints the value (TOML), when a secret is only part of it. */
+  show?(value: T): string
 }
 
 type Group = Setting<unknown>['group']
@@ -153,6 +157,7 @@ const OP: Group = 'Operational'
 const AUTH: Group = 'Authentication'
 const PW: Group = 'Passwords'
 const ACC: Group = 'Accounts and e-mail'
+const SOC: Group = 'Social login'
 
 export const SETTINGS = {
   port: int(OP, 8000, 'TCP port to listen on (`--port`).', 0, 65535),
@@ -244,6 +249,23 @@ export const SETTINGS = {
     })(),
   ),
   siteName: str(ACC, 'authkit', 'Name used in e-mail subjects and pages.')(),
+  languageCode: oneOf(ACC, LANGUAGES, 'en', 'Language of messages, e-mails and pages when `Accept-Language` names none authkit speaks (README: Languages).'),
+
+  socialProviders: {
+    group: SOC,
+    default: [] as ProviderSpec[],
+    doc:
+      'OAuth 2 / OpenID Connect providers, one TOML table each (`[[SOCIAL_PROVIDERS]]`; in the environment a JSON array of them): ' +
+      '`slug`, `kind` (google, github, microsoft, gitlab, discord, apple, oidc), `client_id`, `client_secret`, and to override ' +
+      'the preset `issuer` (discovery), `authorization_url`, `token_url`, `userinfo_url`, `jwks_url`, `scopes`, `name`.',
+    allowed: 'an array of provider tables',
+    secret: true,
+    parse: parseProviders,
+    show: showProviders,
+  } satisfies Setting<ProviderSpec[]>,
+  socialLoginAutoConnectByEmail: bool(SOC, false, 'Social login links an existing account with the same e-mail address, only when the provider says the address is verified.'),
+  socialHideAuthErrorDetails: bool(SOC, true, "Social login errors say only what failed, not the provider's own error."),
+  socialAllowedRedirectOrigins: list(SOC, [], 'Origins besides authkit\'s own and `FRONTEND_BASE_URL` that the browser flow may send the user back to (`next`).', 'origins like https://app.example.com', isOrigin),
 } as const
 
 export type SettingKey = keyof typeof SETTINGS

@@ -40,6 +40,16 @@ class SqliteEngine {
     return p
   }
 
+  /**
+   * Finalizes the cached statements. bun's close() uses sqlite3_close_v2, which keeps a connection with
+   * unfinalized statements open as a zombie until they are garbage-collected: its WAL was then folded into
+   * the file at some later moment (test/ops/backup.test.ts saw authkit.db change after close).
+   */
+  finalizeAll(): void {
+    for (const p of this.prepared.values()) p.finalize()
+    this.prepared.clear()
+  }
+
   /** Waits for the open transaction (if any) to end, failing after TX_WAIT_LIMIT_MS. */
   async idle(): Promise<void> {
     const started = Date.now()
@@ -163,6 +173,7 @@ class SqliteDatabase extends SqliteDb implements Database {
   async close(opts: { optimize?: boolean } = {}): Promise<void> {
     await this.engineState.idle()
     if (opts.optimize) this.engineState.conn.exec('PRAGMA optimize')
+    this.engineState.finalizeAll()
     this.engineState.conn.close()
   }
 

@@ -62,7 +62,7 @@ export function isSecure(request: Request, config: ServerConfig): boolean {
 }
 
 /** Our own origin: PUBLIC_URL's, else the request's (https when a trusted proxy says so). */
-function ownOrigin(request: Request, config: ServerConfig): string {
+export function ownOrigin(request: Request, config: ServerConfig): string {
   if (config.publicUrl) return new URL(config.publicUrl).origin
   const url = new URL(request.url)
   return forwardedHttps(request, config.trustedProxies) ? `https://${url.host}` : url.origin

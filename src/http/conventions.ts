@@ -1,6 +1,8 @@
 // HTTP conventions of API.md §1 in one place: body parsing (JSON, urlencoded, multipart), size limit,
 // and the translation of every error into DRF's shapes. createApp installs it before any route.
 import { Elysia } from 'elysia'
+import { type Lang, requestLang } from '../i18n/negotiate.ts'
+import { translate, translateFields } from '../i18n/translate.ts'
 import { ApiError, FieldErrors } from '../lib/errors.ts'
 import type { Logger } from './logger.ts'
 
@@ -93,10 +95,25 @@ export interface ConventionsOptions {
   log: Logger
   /** The methods registered for a path, to tell 405 from 404. */
   allowedMethods: (path: string) => string[]
+  /** LANGUAGE_CODE: the language of answers when Accept-Language names none authkit speaks. */
+  languageCode?: Lang
 }
 
-/** Renders any thrown value as the contract's error response. */
-export function errorResponse(error: unknown, code: string | number, request: Request, opts: ConventionsOptions): Response {
+/** Renders any thrown value as the contract's error response, its messages in the request's language (API.md §14). */
+export async function errorResponse(error: unknown, code: string | number, request: Request, opts: ConventionsOptions): Promise<Response> {
+  const response = englishErrorResponse(error, code, request, opts)
+  const lang = requestLang(request, opts.languageCode)
+  response.headers.set('content-language', lang)
+  if (lang === 'en' || !response.headers.get('content-type')?.startsWith('application/json')) return response
+  const body = (await response.json()) as Record<string, unknown>
+  const translated =
+    typeof body.detail === 'string' && typeof body.code === 'string'
+      ? { ...body, detail: translate(lang, body.detail) }
+      : translateFields(lang, body as Record<string, string[]>)
+  return new Response(JSON.stringify(translated), { status: response.status, headers: response.headers })
+}
+
+function englishErrorResponse(error: unknown, code: string | number, request: Request, opts: ConventionsOptions): Response {
   // Elysia wraps what the body parser throws in its own ParseError; the cause is ours.
   if (code === 'PARSE' && error instanceof Error && (error.cause instanceof ApiError || error.cause instanceof FieldErrors)) {
     error = error.cause
@@ -142,3 +159,15 @@ export const httpConventions = (opts: ConventionsOptions) =>
       return readBody(request, request.headers.get('content-type') ?? contentType ?? '', opts.maxBodySize)
     })
     .onError({ as: 'global' }, ({ error, code, request }) => errorResponse(error, code, request, opts))
+    .onAfterHandle({ as: 'global' }, ({ request, response, set }) => {
+      // Success answers: Content-Language, and a `{"detail": ...}` message in that language.
+      const lang = requestLang(request, opts.languageCode)
+      set.headers['content-language'] = lang
+      if (lang === 'en' || response === null || typeof response !== 'object' || response instanceof Response) return
+      // status(201, {...}) arrives wrapped: the body is its `response`.
+      const wrapped = response as { code?: unknown; response?: unknown }
+      const body = (typeof wrapped.code === 'number' && wrapped.response && typeof wrapped.response === 'object' ? wrapped.response : response) as {
+        detail?: unknown
+      }
+      if (typeof body.detail === 'string') body.detail = translate(lang, body.detail)
+    })

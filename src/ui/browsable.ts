@@ -11,8 +11,11 @@ export { prefersHtml }
 export interface RouteInfo {
   readonly method: string
   readonly path: string
-  readonly hooks?: { readonly body?: unknown; readonly detail?: unknown } | undefined
+  readonly hooks?: { readonly body?: unknown; readonly detail?: unknown; readonly response?: unknown } | undefined
 }
+
+/** A route whose answer is a redirect (social login's authorize/ and callback/) is browser navigation itself: never wrapped in a page. */
+const redirects = (r: RouteInfo) => typeof r.hooks?.response === 'object' && r.hooks.response !== null && 302 in r.hooks.response
 
 const trim = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p)
 
@@ -28,7 +31,7 @@ function pattern(path: string): RegExp {
 export function routesFor<R extends RouteInfo>(routes: readonly R[], path: string): R[] {
   if (!path.startsWith('/api/auth/') || path.startsWith('/api/auth/ui')) return []
   const target = trim(path)
-  return routes.filter((r) => r.path.startsWith('/api/auth/') && pattern(r.path).test(target))
+  return routes.filter((r) => r.path.startsWith('/api/auth/') && pattern(r.path).test(target) && !redirects(r))
 }
 
 /** Every API path (with its trailing slash) a browser can open, for the browsable API's index. */

@@ -4,6 +4,8 @@
 import { type AnyElysia, Elysia } from 'elysia'
 import type { Deps } from '../app.ts'
 import { routeMethods } from '../http/routes.ts'
+import { requestLang } from '../i18n/negotiate.ts'
+import { renderIn } from '../i18n/translate.ts'
 import { notFound } from '../lib/errors.ts'
 import { createOutboxRepo, outboxMessage } from '../mail/outbox.repo.ts'
 import { BrowsablePage } from '../../views/ui/browsable.tsx'
@@ -16,9 +18,16 @@ import { apiPaths, detailOf, operationsOf, prefersHtml, prettyJson, routesFor } 
 import { type Origins, describeLink, findLinks, linksInNewTab } from './mail-links.ts'
 import { htmlResponse, mailHtmlResponse } from './respond.ts'
 import { credentialHeaders, currentUser } from './session.ts'
+import type { UiFeature } from './feature.ts'
+import { socialUi } from './social.tsx'
 
 const MAILBOX_SIZE = 50
 const hidden = { detail: { hide: true } }
+
+/** Feature sections of the main page, in page order: one line per feature. */
+const uiFeatures = (deps: Deps, root: AnyElysia): UiFeature[] => [
+  socialUi(deps, root),
+]
 
 function uiRoutes(deps: Deps, root: AnyElysia) {
   const { config } = deps
@@ -36,7 +45,9 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     frontend: config.frontendBaseUrl ? new URL(config.frontendBaseUrl).origin : null,
   })
 
-  return new Elysia({ name: 'ui', prefix: '/api/auth/ui' })
+  const features = uiFeatures(deps, root)
+
+  const ui = new Elysia({ name: 'ui', prefix: '/api/auth/ui' })
     .onRequest(async ({ request }) => {
       // The browsable API: a browser opening an API route gets the route's answer as a page.
       if (!prefersHtml(request)) return
@@ -67,21 +78,34 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
     })
     .get(
       '/',
-      async ({ request }) =>
-        htmlResponse(
-          <UiPage
-            siteName={config.siteName}
-            assets={assetUrls}
-            status={await status(request)}
-            loginMethods={loginMethods}
-            oldPasswordField={config.oldPasswordFieldEnabled}
-            mails={await mails()}
-          />,
-        ),
+      async ({ request }) => {
+        const props = { status: await status(request), mails: await mails(), sections: await Promise.all(features.map((f) => f.section(request))) }
+        // Labels in the browser's language (Accept-Language); the page renders synchronously inside renderIn.
+        return htmlResponse(
+          renderIn(requestLang(request, config.languageCode), () => (
+            <UiPage
+              siteName={config.siteName}
+              assets={assetUrls}
+              status={props.status}
+              loginMethods={loginMethods}
+              oldPasswordField={config.oldPasswordFieldEnabled}
+              mails={props.mails}
+              sections={props.sections}
+            />
+          )),
+        )
+      },
       hidden,
     )
     .get('/status/', async ({ request }) => htmlResponse(<Status {...await status(request)} />), hidden)
-    .get('/profile/', async ({ request }) => htmlResponse(<Profile user={await currentUser(root, request)} />), hidden)
+    .get(
+      '/profile/',
+      async ({ request }) => {
+        const user = await currentUser(root, request)
+        return htmlResponse(renderIn(requestLang(request, config.languageCode), () => <Profile user={user} />))
+      },
+      hidden,
+    )
     .get('/mailbox/', async () => htmlResponse(<MailList mails={await mails()} />), hidden)
     .get(
       '/mailbox/:id/',
@@ -113,6 +137,8 @@ function uiRoutes(deps: Deps, root: AnyElysia) {
       },
       hidden,
     )
+  for (const f of features) ui.use(f.routes)
+  return ui
 }
 
 /**

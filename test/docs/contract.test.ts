@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'bun:test'
 import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
 import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { createSocialRepo } from '../../src/social/social.repo.ts'
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
 import type { Config } from '../../src/config/settings.ts'
 import type { TestApp } from '../helpers/app.ts'
@@ -18,6 +19,15 @@ import { BodyValidator, deref, type Json, type Operation, appAndDocument, operat
 const MAILED_SECRETS: Record<string, { mailedBy: string; unverifiedUser?: boolean }> = {
   registration_verify_email_create: { mailedBy: 'registration_resend_email_create', unverifiedUser: true },
   password_reset_confirm_create: { mailedBy: 'password_reset_create' },
+}
+
+/** Operations whose path names an object of the user's: makes one and returns the filled-in path. */
+const PATH_PARAMS: Record<string, (t: TestApp, who: Identity) => Promise<string>> = {
+  async accounts_destroy(t, who) {
+    const user = (await createUsersRepo(t.deps.db).byUsername(who.username))!
+    const id = await createSocialRepo(t.deps.db).link({ userId: user.id, provider: 'example', uid: who.username, email: who.email, now: t.clock.now() })
+    return `/api/auth/social/accounts/${id}/`
+  },
 }
 
 const SETUPS: [string, Partial<Config>][] = [
@@ -162,6 +172,8 @@ interface Call {
   expect?: (status: number) => boolean
   expectText?: string
   init: RequestInit & { json?: unknown }
+  /** The path with its parameters filled in, when the operation has any. */
+  path?: string
 }
 
 /** A request to make on a fresh session of its own (a probe may log out or change the password). */
@@ -285,7 +297,7 @@ function validCall(ctx: Ctx, o: Operation, who: Identity, s: Session, via: 'head
 }
 
 async function check(ctx: Ctx, o: Operation, call: Call, problems: string[]) {
-  const res = await ctx.t.req(o.path, call.init)
+  const res = await ctx.t.req(call.path ?? o.path, call.init)
   const where = `${call.name}: ${res.status}`
   if (call.expect && !call.expect(res.status)) problems.push(`${where}, expected ${call.expectText}: ${await res.clone().text()}`)
   for (const p of await ctx.validator.checkResponse(o.op, res)) problems.push(`${call.name}: ${p}`)
@@ -316,7 +328,8 @@ for (const [setupName, overrides] of SETUPS) {
           expect({ mailedBy: mailed.mailedBy, status: sent.status }).toEqual({ mailedBy: mailed.mailedBy, status: 200 })
           session.mailed = await linkParams(t, user.email)
         }
-        await check(ctx, o, validCall(ctx, o, user, session, via, encoding), problems)
+        const path = await PATH_PARAMS[o.op.operationId as string]?.(t, user)
+        await check(ctx, o, { ...validCall(ctx, o, user, session, via, encoding), path }, problems)
       }
       expect(problems).toEqual([])
     })

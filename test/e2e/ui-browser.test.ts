@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, type Page, chromium } from 'playwright-core'
+import { startDevServer } from '../helpers/dev-server.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ROOT = join(import.meta.dir, '..', '..')
@@ -28,25 +29,9 @@ async function startServer(): Promise<string> {
   // environment, so no AUTHKIT_* variable of the developer's changes the run.
   const config = join(dataDir, 'empty.toml')
   await Bun.write(config, '')
-  const args = ['serve', '--dev', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--config', config]
-  server = Bun.spawn([process.execPath, join(ROOT, 'src', 'main.ts'), ...args], {
-    cwd: ROOT, // bun reads tsconfig (JSX settings) from the working directory
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dataDir },
-    stdout: 'pipe',
-    stderr: 'inherit',
-  })
-  const reader = (server.stdout as ReadableStream<Uint8Array>).getReader()
-  let out = ''
-  while (true) {
-    const { value, done } = await reader.read()
-    if (done) throw new Error(`the server exited before listening:\n${out}`)
-    out += new TextDecoder().decode(value)
-    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-    if (m) {
-      reader.releaseLock()
-      return m[1]!
-    }
-  }
+  const started = await startDevServer(['--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--config', config], dataDir)
+  server = started.server
+  return started.origin
 }
 
 async function shot(page: Page, name: string, fullPage = true) {
@@ -223,5 +208,28 @@ describe('testing UI in Chromium', () => {
     await page.close()
     // Chromium reports the 400 it was asked to provoke as a failed resource; nothing else may be logged.
     expect(consoleErrors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([])
+  }, 60_000)
+})
+
+describe('testing UI in Chromium started with --lang=de', () => {
+  it('shows German labels: the UI follows the Accept-Language the browser sends', async () => {
+    // Headless Chromium takes its Accept-Language from --accept-lang (the profile's language list), not --lang.
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--lang=de', '--accept-lang=de'],
+    })
+    try {
+      const page = await browser.newPage()
+      const answer = await page.goto(`${origin}/api/auth/ui/`)
+      expect((await answer!.request().allHeaders())['accept-language']).toStartWith('de')
+      expect(answer?.headers()['content-language']).toBe('de')
+      expect(await page.locator('html').getAttribute('lang')).toBe('de')
+      expect(await page.locator('#sec-account-title').textContent()).toBe('Registrieren und bestätigen')
+      expect(await page.locator('label[for="register-password2"]').textContent()).toBe('Passwort wiederholen')
+      await shot(page, 'lang-de')
+    } finally {
+      await browser.close()
+    }
   }, 60_000)
 })

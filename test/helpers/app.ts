@@ -34,12 +34,16 @@ export function testConfig(overrides: Partial<Config> = {}): ServerConfig {
 }
 
 /** `dbPath`: a database file instead of memory, e.g. for two apps sharing one file like two processes. */
-export function makeTestApp(overrides: Partial<Config> = {}, opts: { log?: Logger; clock?: ManualClock; dbPath?: string } = {}): TestApp {
+/** `extraDeps`: options a feature reads from deps besides Deps (e.g. social login's provider timeout). */
+export function makeTestApp(
+  overrides: Partial<Config> = {},
+  opts: { log?: Logger; clock?: ManualClock; dbPath?: string; extraDeps?: Record<string, unknown> } = {},
+): TestApp {
   const clock = opts.clock ?? new ManualClock(Date.now())
   const config = testConfig(overrides)
   const db = testDatabase({ clock, path: opts.dbPath })
   const metrics = config.metricsEnabled ? createMetrics(db) : undefined
-  const deps: Deps = { config, db, clock, log: opts.log ?? silentLogger, metrics }
+  const deps: Deps = { ...opts.extraDeps, config, db, clock, log: opts.log ?? silentLogger, metrics }
   const app = createApp(deps)
   return {
     app,

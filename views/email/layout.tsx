@@ -1,6 +1,7 @@
 // The frame every authkit e-mail shares: a plain, inline-styled HTML body (mail clients drop <style> and
 // external assets) and the matching plain-text version. Every value is escaped (`safe`); hrefs are attributes.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { duration, t } from '../../src/i18n/translate.ts'
 
 export interface RenderedMail {
   readonly subject: string
@@ -10,6 +11,8 @@ export interface RenderedMail {
 
 /** What an "action" e-mail says: a greeting, a reason, one link to follow, and notes under it. */
 export interface ActionMailProps {
+  /** The language of the request that caused the mail (API.md §14); English when absent. */
+  readonly lang?: string
   readonly siteName: string
   readonly subject: string
   readonly greeting: string
@@ -39,7 +42,7 @@ function ActionHtml(p: ActionMailProps): string {
   return (
     '<!doctype html>' +
     (
-      <html lang="en">
+      <html lang={p.lang ?? 'en'} dir={p.lang === 'ar' ? 'rtl' : 'ltr'}>
         <head>
           <meta charset="utf-8" />
           <title safe>{p.subject}</title>
@@ -61,7 +64,7 @@ function ActionHtml(p: ActionMailProps): string {
               </a>
             </p>
             <p style="font-size:13px;color:#52525b">
-              If the button does not work, copy this address into your browser:
+              {t(p.lang ?? 'en', 'If the button does not work, copy this address into your browser:')}
               <br />
               <span style="word-break:break-all" safe>
                 {p.link}
@@ -73,7 +76,7 @@ function ActionHtml(p: ActionMailProps): string {
               </p>
             ))}
             <p style="font-size:13px;color:#52525b" safe>
-              {`Thank you for using ${p.siteName}!`}
+              {t(p.lang ?? 'en', 'Thank you for using {site}!', { site: p.siteName })}
             </p>
           </div>
         </body>
@@ -83,10 +86,14 @@ function ActionHtml(p: ActionMailProps): string {
 }
 
 function actionText(p: ActionMailProps): string {
-  return [p.greeting, '', p.intro, '', `${p.action}: ${p.link}`, '', ...p.notes.flatMap((n) => [n, '']), `Thank you for using ${p.siteName}!`, ''].join(
+  return [p.greeting, '', p.intro, '', `${p.action}: ${p.link}`, '', ...p.notes.flatMap((n) => [n, '']), t(p.lang ?? 'en', 'Thank you for using {site}!', { site: p.siteName }), ''].join(
     '\n',
   )
 }
+
+/** How long a link stays valid, in `lang` ("3 days", "3 Tage"). */
+export const validFor = (lang: string | undefined, seconds: number): string =>
+  !lang || lang === 'en' ? humanDuration(seconds) : duration(lang, seconds)
 
 export function actionMail(p: ActionMailProps): RenderedMail {
   return { subject: p.subject, text: actionText(p), html: ActionHtml(p) }

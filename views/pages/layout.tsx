@@ -2,6 +2,7 @@
 // no frontend is configured): one inline stylesheet, no scripts, no external assets.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import type { PropsWithChildren } from '@kitajs/html'
+import { t } from '../../src/i18n/translate.ts'
 
 const STYLE = `
 body{margin:0;background:#f4f4f5;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#18181b}
@@ -19,14 +20,18 @@ button:focus,input:focus{outline:3px solid #93c5fd;outline-offset:1px}
 
 export interface PageProps {
   readonly siteName: string
+  /** English; shown in `lang`. */
   readonly title: string
+  /** The language of the request (API.md §14); English when absent. */
+  readonly lang?: string
 }
 
-export function Page({ siteName, title, children }: PropsWithChildren<PageProps>): string {
+export function Page({ siteName, title: english, lang = 'en', children }: PropsWithChildren<PageProps>): string {
+  const title = t(lang, english)
   return (
     '<!doctype html>' +
     (
-      <html lang="en">
+      <html lang={lang} dir={lang === 'ar' ? 'rtl' : 'ltr'}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -1,6 +1,7 @@
 // Building blocks of the API forms: a labelled field, and a form that sends itself to a real API route
 // through htmx (the answer goes to the response viewer, nothing is swapped into the page).
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { ui } from '../../src/i18n/translate.ts'
 import type { PropsWithChildren } from '@kitajs/html'
 import { Markdown } from './markdown.tsx'
 
@@ -22,7 +23,7 @@ export const Field = ({ form, name, label, type = 'text', value, autocomplete, h
   return (
     <div class="field">
       <label for={id} safe>
-        {label}
+        {ui(label)}
       </label>
       <input
         id={id}
@@ -68,7 +69,7 @@ export const ApiForm = ({ id, title, method, path, submit, omitEmpty, hint, hint
     {...{ [`hx-${method}`]: path }}
   >
     <h3 id={`${id}-title`} safe>
-      {title}
+      {ui(title)}
     </h3>
     <p class="route">
       <code safe>{`${method.toUpperCase()} ${path}`}</code>
@@ -85,7 +86,7 @@ export const ApiForm = ({ id, title, method, path, submit, omitEmpty, hint, hint
     {children}
     {submit ? (
       <button type="submit" safe>
-        {submit}
+        {ui(submit)}
       </button>
     ) : null}
   </form>

@@ -1,5 +1,6 @@
 // The testing UI's page shell: head with the embedded stylesheet, htmx and glue script; no external assets.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { renderingLang } from '../../src/i18n/translate.ts'
 import type { PropsWithChildren } from '@kitajs/html'
 
 /** URLs of the assets served from the binary. */
@@ -33,7 +34,7 @@ export interface LayoutProps {
 }
 
 export const Layout = ({ title, assets, headerAuth, children }: PropsWithChildren<LayoutProps>) => (
-  <html lang="en">
+  <html lang={renderingLang()} dir={renderingLang() === 'ar' ? 'rtl' : 'ltr'}>
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />

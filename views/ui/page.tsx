@@ -1,6 +1,7 @@
 // The testing UI's main page: every account and authentication flow as a form against the real API,
 // next to the live response viewer and the mailbox.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { ui } from '../../src/i18n/translate.ts'
 import { ApiForm, Field } from './form.tsx'
 import { type AssetUrls, Layout } from './layout.tsx'
 import { MailList, type MailSummary } from './mailbox.tsx'
@@ -15,20 +16,22 @@ export interface UiPageProps {
   readonly loginMethods: readonly string[]
   readonly oldPasswordField: boolean
   readonly mails: readonly MailSummary[]
+  /** Rendered sections of features (social login, ...), shown after login. */
+  readonly sections?: readonly string[]
 }
 
 const A = '/api/auth/'
 
 export const Header = ({ siteName, status }: { readonly siteName: string; readonly status: StatusProps }) => (
   <header class="top">
-    <h1 safe>{`${siteName}: testing UI`}</h1>
+    <h1 safe>{ui('{site}: testing UI', { site: siteName })}</h1>
     <nav aria-label="Sections and tools">
-      <a href="/api/auth/ui/#sec-account">Register</a>
-      <a href="/api/auth/ui/#sec-login">Log in</a>
-      <a href="/api/auth/ui/#profile">Profile</a>
-      <a href="/api/auth/ui/#sec-password">Password</a>
-      <a href="/api/auth/ui/#responses-title">Responses</a>
-      <a href="/api/auth/ui/#mailbox">Mailbox</a>
+      <a href="/api/auth/ui/#sec-account">{ui('Register')}</a>
+      <a href="/api/auth/ui/#sec-login">{ui('Log in')}</a>
+      <a href="/api/auth/ui/#profile">{ui('Profile')}</a>
+      <a href="/api/auth/ui/#sec-password">{ui('Password')}</a>
+      <a href="/api/auth/ui/#responses-title">{ui('Responses')}</a>
+      <a href="/api/auth/ui/#mailbox">{ui('Mailbox')}</a>
       <a href="/api/docs/">API docs</a>
       <a href="/api/auth/user/">Browsable API</a>
     </nav>
@@ -59,7 +62,7 @@ export const UiPage = (p: UiPageProps) => (
     <div class="layout">
       <main id="main">
         <section id="sec-account" class="card" aria-labelledby="sec-account-title">
-          <h2 id="sec-account-title">Register and verify</h2>
+          <h2 id="sec-account-title">{ui('Register and verify')}</h2>
           <div class="forms">
             <ApiForm id="register" title="Register" method="post" path={`${A}registration/`} submit="Register" omitEmpty>
               <Field form="register" name="username" label="Username" autocomplete="username" />
@@ -86,11 +89,11 @@ export const UiPage = (p: UiPageProps) => (
         </section>
 
         <section id="mailbox" class="card" aria-labelledby="mailbox-title">
-          <h2 id="mailbox-title">Mailbox</h2>
+          <h2 id="mailbox-title">{ui('Mailbox')}</h2>
           <p class="hint">The outbox: every mail authkit queued, newest first.</p>
           <p>
             <button type="button" class="secondary" hx-get="/api/auth/ui/mailbox/" hx-target="#mail-list" hx-swap="outerHTML">
-              Refresh
+              {ui('Refresh')}
             </button>
           </p>
           <div class="mailbox-body">
@@ -100,7 +103,7 @@ export const UiPage = (p: UiPageProps) => (
         </section>
 
         <section id="sec-login" class="card" aria-labelledby="sec-login-title">
-          <h2 id="sec-login-title">Log in and out</h2>
+          <h2 id="sec-login-title">{ui('Log in and out')}</h2>
           <div class="forms">
             <LoginForms methods={p.loginMethods} />
             <ApiForm id="logout" title="Log out" method="post" path={`${A}logout/`} submit="Log out" hint="Revokes this session on the server and clears the cookies." />
@@ -108,10 +111,12 @@ export const UiPage = (p: UiPageProps) => (
           </div>
         </section>
 
+        {[...(p.sections ?? [])]}
+
         <Profile user={p.status.user} />
 
         <section id="sec-password" class="card" aria-labelledby="sec-password-title">
-          <h2 id="sec-password-title">Password</h2>
+          <h2 id="sec-password-title">{ui('Password')}</h2>
           <div class="forms">
             <ApiForm id="password-change" title="Change password" method="post" path={`${A}password/change/`} submit="Change password">
               {p.oldPasswordField && (
@@ -141,7 +146,7 @@ export const UiPage = (p: UiPageProps) => (
 
         {p.status.authType === 'jwt' && (
           <section id="sec-tokens" class="card" aria-labelledby="sec-tokens-title">
-            <h2 id="sec-tokens-title">Tokens</h2>
+            <h2 id="sec-tokens-title">{ui('Tokens')}</h2>
             <div class="forms">
               <ApiForm
                 id="token-refresh"

@@ -1,6 +1,7 @@
 // The profile panel: the user as GET user/ returns it, a button to make that call, and the update form
 // (PUT with every field, or PATCH). It re-renders after any API call that changed something.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { ui } from '../../src/i18n/translate.ts'
 import { Time } from './time.tsx'
 import { ApiForm, Field } from './form.tsx'
 import type { SessionUser } from './status.tsx'
@@ -16,7 +17,7 @@ export const Profile = ({ user }: { readonly user: SessionUser | null }) => (
     hx-trigger="authkit:changed from:body"
     hx-swap="outerHTML"
   >
-    <h2 id="profile-title">Profile</h2>
+    <h2 id="profile-title">{ui('Profile')}</h2>
     {user ? (
       <dl class="props" aria-label="Current user">
         <dt>pk</dt>

@@ -1,12 +1,13 @@
 // The live response viewer: ui.js prepends one entry per API call (method, path, status, body).
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
+import { ui } from '../../src/i18n/translate.ts'
 
 export const ResponseViewer = () => (
   // <details>: on a small screen the panel folds to one bar (ui.js starts it folded there) that still
   // names the last call.
   <details id="viewer" class="card viewer" open>
     <summary>
-      <h2 id="responses-title">Responses</h2>
+      <h2 id="responses-title">{ui('Responses')}</h2>
       <span id="responses-last" class="last" aria-live="polite"></span>
     </summary>
     <p id="responses-empty" class="empty">

@@ -7,12 +7,14 @@ import s0003 from './sqlite/0003_auth.sql' with { type: 'text' }
 import s0004 from './sqlite/0004_throttle.sql' with { type: 'text' }
 import s0005 from './sqlite/0005_refresh_tokens_expiry_index.sql' with { type: 'text' }
 import s0006 from './sqlite/0006_refresh_token_hash.sql' with { type: 'text' }
+import s0007 from './sqlite/0007_social.sql' with { type: 'text' }
 import p0001 from './postgres/0001_init.sql' with { type: 'text' }
 import p0002 from './postgres/0002_accounts.sql' with { type: 'text' }
 import p0003 from './postgres/0003_auth.sql' with { type: 'text' }
 import p0004 from './postgres/0004_throttle.sql' with { type: 'text' }
 import p0005 from './postgres/0005_refresh_tokens_expiry_index.sql' with { type: 'text' }
 import p0006 from './postgres/0006_refresh_token_hash.sql' with { type: 'text' }
+import p0007 from './postgres/0007_social.sql' with { type: 'text' }
 
 export interface Migration {
   readonly version: number
@@ -28,6 +30,7 @@ const STEPS: readonly (readonly [name: string, sqlite: string, postgres: string]
   ['0004_throttle', s0004, p0004],
   ['0005_refresh_tokens_expiry_index', s0005, p0005],
   ['0006_refresh_token_hash', s0006, p0006],
+  ['0007_social', s0007, p0007],
 ]
 
 export const MIGRATIONS: { readonly sqlite: readonly Migration[]; readonly postgres: readonly Migration[] } = {

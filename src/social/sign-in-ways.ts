@@ -1,0 +1,18 @@
+// How many ways a user has left to sign in: the one rule behind "the last way to sign in cannot be removed".
+import { hasUsablePassword } from '../accounts/passwords.ts'
+import type { UserRow } from '../accounts/users.repo.ts'
+import type { Db } from '../db/engine.ts'
+import { createSocialRepo } from './social.repo.ts'
+
+export const LAST_WAY_TO_SIGN_IN = 'This is your last way to sign in; set a password first.'
+
+/**
+ * A usable password, each linked social account, and (once passkeys land) each passkey. A feature that
+ * adds a way to sign in adds its count here, so removing any of them asks one function.
+ */
+export async function signInWays(db: Db, user: UserRow): Promise<number> {
+  const password = hasUsablePassword(user.password_hash) ? 1 : 0
+  const social = await createSocialRepo(db).countOf(user.id)
+  const passkeys = 0 // passkeys: add `await createPasskeysRepo(db).countOf(user.id)` here
+  return password + social + passkeys
+}
