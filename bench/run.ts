@@ -5,10 +5,15 @@
 //          --binary PATH (an authkit executable to measure instead of building dist/authkit)
 //          --soak-seconds S (60): the `soak` scenario's length (mixed traffic, errors and RSS over time)
 //          --churn-hours H (6): the `churn` scenario's simulated hours (in-process, driven clock: database size)
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+//          --database sqlite|postgres|both (sqlite): the engine authkit runs on. postgres runs the authkit
+//            scenarios on PostgreSQL next to a PostgreSQL floor server (plus SQLite's refresh, which its
+//            target is relative to); --postgres-url URL (or TEST_POSTGRES_URL) names a server whose role
+//            may create databases, else a private cluster is started with scripts/postgres.sh
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { SQL } from 'bun'
 import { SETTINGS } from '../src/config/settings.ts'
 import { Unavailable } from './lib/api.ts'
 import { combineRuns, type Measured, measure } from './lib/load.ts'
@@ -34,8 +39,16 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     'soak-seconds': { type: 'string', default: '60' },
     'churn-hours': { type: 'string', default: '6' },
+    database: { type: 'string', default: 'sqlite' },
+    'postgres-url': { type: 'string' },
   },
 })
+if (!['sqlite', 'postgres', 'both'].includes(args.database!)) throw new Error('--database must be sqlite, postgres or both')
+/** Whether the full SQLite set runs (`postgres` alone still measures SQLite's refresh for its target). */
+const onSqlite = args.database !== 'postgres'
+const onPostgres = args.database !== 'sqlite'
+/** Row ids of the PostgreSQL runs: the SQLite id and this suffix. */
+const PG = '@pg'
 const duration = Number(args.duration)
 const warmup = Number(args.warmup)
 const connections = Number(args.connections)
@@ -43,6 +56,8 @@ const coldRuns = Number(args['cold-runs'])
 const argon2 = { memoryCost: Number(args['argon2-memory']), timeCost: Number(args['argon2-time']) }
 const only = args.only ? new Set(args.only.split(',')) : null
 const wanted = (id: string) => !only || only.has(id)
+/** SQLite rows run in full, or only the refresh row that a PostgreSQL-only run is compared with. */
+const wantedOnSqlite = (id: string) => wanted(id) && (onSqlite || id === 'refresh')
 
 const started = performance.now()
 const say = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)}s] ${line}\n`)
@@ -123,6 +138,7 @@ async function main() {
     return d
   }
   const m = machine()
+  const pg = onPostgres ? await postgresFor() : null
   say(`${m.nproc} CPUs (${m.cpu}), Bun ${m.bun}; ${connections} connections, ${warmup}s warm-up + ${duration}s per scenario; argon2id m=${argon2.memoryCost} t=${argon2.timeCost}`)
 
   const rows: Row[] = []
@@ -156,7 +172,7 @@ async function main() {
 
   // Cold start: exec to the first 200 from /healthz. The first start also creates the database.
   let cold: { firstStartMs: number; medianMs: number; runsMs: number[] } | null = null
-  if (wanted('cold')) {
+  if (onSqlite && wanted('cold')) {
     const dir = dataDir('cold')
     const runs: number[] = []
     for (let i = 0; i <= coldRuns; i++) {
@@ -175,13 +191,18 @@ async function main() {
     say(`cold start: median ${median.toFixed(1)} ms of ${rest.length} (first start, creating the database: ${first!.toFixed(1)} ms)`)
   }
 
-  const references: { id: string; label: string; script: string; args: string[] }[] = [
-    { id: 'hello', label: 'GET / hello-world', script: 'hello.ts', args: [] },
-    { id: 'floor', label: 'GET user (EdDSA verify + 1 SQLite lookup)', script: 'floor.ts', args: [dataDir('floor')] },
+  const references: { id: string; label: string; script: string; args: () => Promise<string[]> }[] = [
+    ...(onSqlite
+      ? [
+          { id: 'hello', label: 'GET / hello-world', script: 'hello.ts', args: async () => [] },
+          { id: 'floor', label: 'GET user (EdDSA verify + 1 SQLite lookup)', script: 'floor.ts', args: async () => [dataDir('floor')] },
+        ]
+      : []),
+    ...(pg ? [{ id: `floor${PG}`, label: 'GET user (EdDSA verify + 1 PostgreSQL lookup, Bun.SQL)', script: 'floor-pg.ts', args: async () => [await pg.database('floor')] }] : []),
   ]
   for (const ref of references) {
-    if (!wanted(ref.id)) continue
-    const server = await startReference({ name: ref.id, script: join(import.meta.dir, 'reference', ref.script), args: ref.args, env: envFor() })
+    if (!wanted(ref.id.replace(PG, ''))) continue
+    const server = await startReference({ name: ref.id, script: join(import.meta.dir, 'reference', ref.script), args: await ref.args(), env: envFor() })
     try {
       const token = server.extra[0]
       const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
@@ -193,11 +214,16 @@ async function main() {
 
   // authkit: one instance per configuration, each on its own data directory, stopped after its scenarios.
   let idleRssMb: number | null = null
+  const engines = [...(onSqlite || wanted('refresh') ? ['sqlite' as const] : []), ...(pg ? ['postgres' as const] : [])]
+  for (const engine of engines)
   for (const [instance, extra] of Object.entries(INSTANCES) as [Scenario['instance'], Record<string, string>][]) {
-    const scenarios = SCENARIOS.filter((s) => s.instance === instance && wanted(s.id))
-    if (scenarios.length === 0 && !(instance === 'eddsa' && wanted('idle'))) continue
-    const dir = dataDir(instance)
-    const env = envFor(extra)
+    const suffix = engine === 'postgres' ? PG : ''
+    const scenarios = SCENARIOS.filter((s) => s.instance === instance && (engine === 'postgres' ? wanted(s.id) : wantedOnSqlite(s.id)))
+    const idle = engine === 'sqlite' && onSqlite && instance === 'eddsa' && wanted('idle')
+    if (scenarios.length === 0 && !idle) continue
+    const dir = dataDir(`${instance}${suffix}`)
+    // On PostgreSQL each instance gets a database of its own, as each SQLite instance has its own file.
+    const env = envFor({ ...extra, ...(pg && engine === 'postgres' ? { AUTHKIT_DATABASE_URL: await pg.database(instance), AUTHKIT_SECRET_KEY: BENCH_SECRET } : {}) })
     const create = Bun.spawn(
       [binary, 'users', 'create', '--username', BENCH_USER.username, '--email', BENCH_USER.email, '--password-stdin', '--verified', '--data', dir],
       { env, cwd: work, stdin: new Blob([BENCH_USER.password]), stdout: 'ignore', stderr: 'pipe' },
@@ -205,7 +231,7 @@ async function main() {
     if ((await create.exited) !== 0) throw new Error(`authkit users create failed: ${await new Response(create.stderr).text()}`)
     const server: Running = await startAuthkit({ name: `authkit-${instance}`, binary, dataDir: dir, env })
     try {
-      if (instance === 'eddsa') {
+      if (idle) {
         await Bun.sleep(1000) // let start-up garbage settle before calling it idle
         idleRssMb = memoryOf(server.pid)?.rssMb ?? null
         say(`idle RSS after start: ${idleRssMb?.toFixed(1)} MB`)
@@ -225,7 +251,7 @@ async function main() {
               parts.push(await measure(spec, { ...opts, duration: duration / HASH_CHUNKS, warmup: i === 0 ? warmup : 0 }))
               around.push(await measureHashRate())
             }
-            hashReference[s.id] = around
+            hashReference[s.id + suffix] = around
             lastHash = around.at(-1)!
             measured = combineRuns(parts, `${HASH_CHUNKS} runs of ${duration / HASH_CHUNKS}s, each between two of argon2id alone`)
           } else {
@@ -237,7 +263,8 @@ async function main() {
           if (!(e instanceof Unavailable)) throw e
           result = { unavailable: e.message }
         }
-        record(s.id, s.label, `authkit (${instance === 'token' ? 'token mode' : instance === 'hs256' ? 'HS256' : instance === 'mfa' ? 'EdDSA, USE_MFA' : 'EdDSA'})`, result)
+        const mode = instance === 'token' ? 'token mode' : instance === 'hs256' ? 'HS256' : instance === 'mfa' ? 'EdDSA, USE_MFA' : 'EdDSA'
+        record(s.id + suffix, suffix ? `${s.label} [PostgreSQL]` : s.label, `authkit (${mode}${suffix ? ', PostgreSQL' : ''})`, result)
       }
     } finally {
       await server.stop()
@@ -246,7 +273,7 @@ async function main() {
 
   // The soak: its own instance, with sign-ups that can log in at once (no e-mail verification).
   let soakResult: SoakResult | null = null
-  if (wanted('soak')) {
+  if (onSqlite && wanted('soak')) {
     const env = envFor({ AUTHKIT_ACCOUNT_EMAIL_VERIFICATION: 'none' })
     const server = await startAuthkit({ name: 'authkit-soak', binary, dataDir: dataDir('soak'), env })
     try {
@@ -265,13 +292,24 @@ async function main() {
   }
   const hashRate = meanOf(hashRates)
   const reference = (id: string) => meanOf(hashReference[id] ?? hashRates)
-  const verdicts = targets({ rows, hashRate: { login: reference('login'), registration: reference('registration'), mfaLogin: reference('mfa-login') }, cold, idleRssMb })
+  const verdicts = targets({
+    rows,
+    hashRate: {
+      login: reference('login'),
+      registration: reference('registration'),
+      mfaLogin: reference('mfa-login'),
+      loginOnPostgres: hashReference[`login${PG}`] ? reference(`login${PG}`) : null,
+    },
+    cold,
+    idleRssMb,
+    engines: { sqlite: onSqlite, postgres: onPostgres },
+  })
   const elapsedSec = (performance.now() - started) / 1000
   const report = {
     date: new Date().toISOString(),
     command: `bun run bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: m,
-    settings: { connections, durationSec: duration, warmupSec: warmup, argon2, loadGenerator: 'autocannon (in-process, Bun)' },
+    settings: { connections, durationSec: duration, warmupSec: warmup, argon2, loadGenerator: 'autocannon (in-process, Bun)', database: args.database },
     binary: { path: binaryName, bytes: binaryBytes },
     coldStart: cold,
     idleRssMb,
@@ -311,17 +349,65 @@ async function main() {
   ]
   process.stdout.write(out.join('\n'))
   if (process.env.BENCH_MARKDOWN) process.stdout.write(`\n${markdownTable(rows)}\n`)
+  await pg?.close()
   if (!args.keep) rmSync(work, { recursive: true, force: true })
   else say(`kept ${work}`)
 }
 
+const BENCH_SECRET = 'bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz'
+
+/**
+ * The PostgreSQL the run uses: --postgres-url, TEST_POSTGRES_URL, or a private cluster started here
+ * (stopped by close()). `database(name)` creates a fresh database there and returns its URL.
+ */
+async function postgresFor() {
+  let url = args['postgres-url'] ?? process.env.TEST_POSTGRES_URL ?? ''
+  let clusterDir = ''
+  if (!url) {
+    // Its own directory, readable by the `postgres` user that runs the cluster when we are root.
+    const parent = mkdtempSync(join(tmpdir(), 'authkit-bench-pg-'))
+    chmodSync(parent, 0o755)
+    clusterDir = join(parent, 'cluster')
+    say('starting a private PostgreSQL cluster (scripts/postgres.sh)')
+    const proc = Bun.spawn(['bash', join(root, 'scripts', 'postgres.sh'), 'start', clusterDir], { cwd: root, stdout: 'pipe', stderr: 'inherit' })
+    url = (await new Response(proc.stdout).text()).trim()
+    if ((await proc.exited) !== 0 || !url) throw new Error('scripts/postgres.sh could not start PostgreSQL')
+    cluster.stop = () => {
+      Bun.spawnSync(['bash', join(root, 'scripts', 'postgres.sh'), 'stop', clusterDir], { stdout: 'ignore', stderr: 'inherit' })
+      rmSync(parent, { recursive: true, force: true })
+    }
+  }
+  const admin = new SQL(url, { max: 1 })
+  const made: string[] = []
+  return {
+    async database(name: string): Promise<string> {
+      const db = `bench_${name}_${process.pid}_${Date.now()}`.replace(/[^a-z0-9_]/g, '_')
+      await admin.unsafe(`CREATE DATABASE ${db}`)
+      made.push(db)
+      const u = new URL(url)
+      u.pathname = `/${db}`
+      return u.toString()
+    },
+    async close() {
+      for (const db of made) await admin.unsafe(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => {})
+      await admin.close()
+      cluster.stop?.()
+      cluster.stop = null
+    },
+  }
+}
+/** Stops the private cluster, if this run started one (also on Ctrl-C and on a crash). */
+const cluster: { stop: (() => void) | null } = { stop: null }
+
 process.on('SIGINT', () => {
+  cluster.stop?.()
   void stopAll().then(() => process.exit(130))
 })
 try {
   await main()
 } catch (e) {
   await stopAll()
+  cluster.stop?.()
   process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`)
   process.exit(1)
 }

@@ -4,7 +4,7 @@
 // Usage: bun bench/reference/floor.ts <port> <dataDir>; prints "READY <port> <token>" once listening.
 import { Database } from 'bun:sqlite'
 import { join } from 'node:path'
-import * as jose from 'jose'
+import { type FloorUser, serveFloor } from './floor-server.ts'
 
 const port = Number(process.argv[2] ?? 0)
 const dir = process.argv[3]
@@ -28,37 +28,9 @@ db.transaction(() => {
   }
 })()
 
-const live = db.query<{ id: number; username: string; email: string; first_name: string; last_name: string }, { sid: string; now: number }>(
+const live = db.query<FloorUser, { sid: string; now: number }>(
   `SELECT u.id, u.username, u.email, u.first_name, u.last_name FROM sessions s JOIN users u ON u.id = s.user_id
    WHERE s.id = $sid AND s.revoked_at IS NULL AND s.expires_at > $now AND u.is_active = 1`,
 )
 
-const { publicKey, privateKey } = await jose.generateKeyPair('EdDSA', { crv: 'Ed25519' })
-const token = await new jose.SignJWT({ sid: 'session-4242', token_type: 'access' })
-  .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: 'k1' })
-  .setSubject('4242')
-  .setJti(crypto.randomUUID())
-  .setIssuedAt()
-  .setExpirationTime('1h')
-  .sign(privateKey)
-
-const unauthorized = () => Response.json({ detail: 'Token is invalid', code: 'token_not_valid' }, { status: 401 })
-
-const server = Bun.serve({
-  hostname: '127.0.0.1',
-  port,
-  async fetch(request) {
-    const header = request.headers.get('authorization')
-    if (!header?.startsWith('Bearer ')) return unauthorized()
-    let claims: jose.JWTPayload
-    try {
-      ;({ payload: claims } = await jose.jwtVerify(header.slice(7), publicKey, { algorithms: ['EdDSA'], typ: 'at+jwt' }))
-    } catch {
-      return unauthorized()
-    }
-    const user = typeof claims.sid === 'string' ? live.get({ sid: claims.sid, now: Date.now() }) : null
-    if (!user || String(user.id) !== claims.sub) return unauthorized()
-    return Response.json({ pk: user.id, username: user.username, email: user.email, first_name: user.first_name, last_name: user.last_name })
-  },
-})
-console.log(`READY ${server.port} ${token}`)
+await serveFloor(port, (sid, now) => live.get({ sid, now }))

@@ -4,6 +4,7 @@ import type { LoadedConfig } from '../config/load.ts'
 import type { FlagSpec } from './args.ts'
 import { backupCommand, restoreCommand } from './backup.ts'
 import { configCommand } from './config.ts'
+import { dbCopyCommand } from './db.ts'
 import { keysRotateCommand } from './keys.ts'
 import { outboxListCommand } from './outbox.ts'
 import { serveCommand } from './serve.ts'
@@ -37,4 +38,4 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>
 }
 
-export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand, backupCommand, restoreCommand, ...ADMIN_COMMANDS]
+export const COMMANDS: readonly Command[] = [serveCommand, configCommand, outboxListCommand, usersCreateCommand, keysRotateCommand, backupCommand, restoreCommand, dbCopyCommand, ...ADMIN_COMMANDS]

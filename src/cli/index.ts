@@ -21,6 +21,8 @@ Commands:
   keys rotate      make a new JWT signing key; tokens signed with the old one stay valid until they expire
   backup FILE      write a consistent snapshot of the database while the server runs [--force]
   restore FILE     replace the database with a backup (refused while a server runs on the data directory)
+  db copy          move this installation between its SQLite file and PostgreSQL (stop the server first):
+                     --to URL (SQLite -> an empty PostgreSQL) or --from URL (PostgreSQL -> a new SQLite file)
 
 Administration (USER is an id, a username or an e-mail; every change is in the audit log):
   users list       every account [--json]
