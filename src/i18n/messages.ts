@@ -97,6 +97,17 @@ export const MESSAGES = [
   'Reset password',
   'Send reset mail',
   'Confirm reset',
+  // Social login, sign-in links and passkeys.
+  'Failed to exchange code for access token',
+  'Failed to complete OAuth flow',
+  'User is already registered with this e-mail address.',
+  'This is your last way to sign in; set a password first.',
+  'This social account is already connected to another user.',
+  'Connected',
+  'If this address has an account, a sign-in link has been sent.',
+  'The challenge is invalid, has expired or was already used; ask for new options.',
+  'The passkey could not be verified.',
+  'This passkey is already registered.',
 ] as const
 
 export type Message = (typeof MESSAGES)[number]
