@@ -108,6 +108,22 @@ export const MESSAGES = [
   'The challenge is invalid, has expired or was already used; ask for new options.',
   'The passkey could not be verified.',
   'This passkey is already registered.',
+  // Multi-factor authentication (DRF Auth Kit's texts).
+  'Invalid token',
+  'Invalid code',
+  'Requested MFA method does not exist.',
+  'Please select a new method',
+  'This method is already exists',
+  'Invalid OTP code',
+  'Invalid primary method code',
+  'Cannot delete active MFA method',
+  'Cannot delete primary MFA method',
+  'Method does not exist',
+  'Activated MFA method',
+  'Deactivated MFA method',
+  'Updated primary MFA method',
+  'MFA code sent',
+  'Email message with MFA code has been sent.',
 ] as const
 
 export type Message = (typeof MESSAGES)[number]
