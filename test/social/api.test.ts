@@ -259,6 +259,8 @@ describe('connect, list, delete', () => {
     const refused = await t.req(`/api/auth/social/accounts/${account.id}/`, { method: 'DELETE', headers: session })
     expect(refused.status).toBe(400)
     expect(await refused.json()).toEqual({ non_field_errors: ['This is your last way to sign in; set a password first.'] })
+    const inGerman = await t.req(`/api/auth/social/accounts/${account.id}/`, { method: 'DELETE', headers: { ...session, 'accept-language': 'de' } })
+    expect(await inGerman.json()).toEqual({ non_field_errors: ['Dies ist Ihre letzte Möglichkeit, sich anzumelden; legen Sie zuerst ein Passwort fest.'] })
     expect(await snapshot(t)).toEqual(before)
 
     // An account without a usable password sets its first one without knowing an old one.
