@@ -16,6 +16,14 @@ export type AuditEventName =
   | 'password_reset'
   | 'email_changed'
   | 'admin_action'
+  | 'mfa_enabled'
+  | 'mfa_disabled'
+  | 'mfa_backup_codes_regenerated'
+  | 'mfa_failed'
+  | 'social_connected'
+  | 'social_disconnected'
+  | 'passkey_added'
+  | 'passkey_removed'
 
 /** A detail value: small and flat. Never a password, token, key or code (see `safeDetail`). */
 export type AuditDetail = Record<string, string | number | boolean | null>
