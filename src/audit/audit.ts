@@ -4,7 +4,7 @@ import { createAuditRepo } from './audit.repo.ts'
 
 /**
  * Every event the log knows. Features add theirs here (one union, so `audit list` and the README stay
- * the single list): MFA, passkeys and social sign-in add e.g. 'mfa_enabled', 'passkey_added'.
+ * the single list).
  */
 export type AuditEventName =
   | 'login_ok'
