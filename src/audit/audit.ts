@@ -24,6 +24,7 @@ export type AuditEventName =
   | 'social_disconnected'
   | 'passkey_added'
   | 'passkey_removed'
+  | 'login_link_used'
 
 /** A detail value: small and flat. Never a password, token, key or code (see `safeDetail`). */
 export type AuditDetail = Record<string, string | number | boolean | null>

@@ -1,7 +1,8 @@
-// The audit log records the events of MFA, passkeys and social login (API.md §12), each with its user.
+// The audit log records the events of MFA, passkeys, social login and sign-in links (API.md §12), each with its user.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
 import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { lastMail, linkIn, registeredAndLoggedIn } from '../accounts/helpers.ts'
 import { bearer, createUser as createAuthUser, mintAccessToken } from '../auth/helpers.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'
 import { selectAll } from '../helpers/db.ts'
@@ -128,5 +129,21 @@ describe('audit log: social events', () => {
     const [disconnected] = await of(t, 'social_disconnected')
     expect(disconnected).toMatchObject({ user_id: userId })
     expect(JSON.parse(disconnected!.detail)).toEqual({ provider: 'idp' })
+  })
+})
+
+describe('audit log: e-mailed sign-in links', () => {
+  it('records login_link_used once when a link is spent, without its token', async () => {
+    const t = makeTestApp({ useEmailLinkLogin: true })
+    await registeredAndLoggedIn(t)
+    expect((await t.req('/api/auth/login/email-link/', { method: 'POST', json: { email: 'ann@example.com' } })).status).toBe(200)
+    const token = linkIn((await lastMail(t, 'ann@example.com')).text_body).searchParams.get('token')!
+    const verify = () => t.req('/api/auth/login/email-link/verify/', { method: 'POST', json: { token } })
+    expect((await verify()).status).toBe(200)
+    expect((await verify()).status).toBe(400)
+    const used = await of(t, 'login_link_used')
+    expect(used).toHaveLength(1)
+    expect(used[0]!.user_id).toBeNumber()
+    expect(JSON.stringify(await rows(t))).not.toContain(token)
   })
 })
