@@ -1,6 +1,7 @@
 // E-mailed sign-in links (USE_EMAIL_LINK_LOGIN): a random, single-use token (only its SHA-256 stored) mailed
 // to an active account's address; presenting it once, before LOGIN_LINK_LIFETIME ends, proves the address.
 import { loginLinkMail } from '../../views/email/login-link.tsx'
+import { record } from '../audit/audit.ts'
 import { FieldErrors } from '../lib/errors.ts'
 import { randomToken, sha256 } from '../lib/crypto.ts'
 import { notifyOutbox } from '../mail/notify.ts'
@@ -74,7 +75,14 @@ export function createLoginLinks({ config, db, clock }: AccountsDeps) {
     async use(token: string): Promise<UserRow> {
       const found = await find(token)
       // A second request with the same token, racing this one, finds it used here.
-      if (!found || !(await links.use(found.link.id, clock.now()))) throw invalid()
+      if (!found) throw invalid()
+      const now = clock.now()
+      const used = await db.transaction(async (tx) => {
+        if (!(await tx.use(createLoginLinksRepo).use(found.link.id, now))) return false
+        await record(tx, { event: 'login_link_used', at: now, userId: found.user.id })
+        return true
+      })
+      if (!used) throw invalid()
       return found.user
     },
   }

@@ -4,7 +4,7 @@ import { createAuditRepo } from './audit.repo.ts'
 
 /**
  * Every event the log knows. Features add theirs here (one union, so `audit list` and the README stay
- * the single list): MFA, passkeys and social sign-in add e.g. 'mfa_enabled', 'passkey_added'.
+ * the single list).
  */
 export type AuditEventName =
   | 'login_ok'
@@ -16,6 +16,15 @@ export type AuditEventName =
   | 'password_reset'
   | 'email_changed'
   | 'admin_action'
+  | 'mfa_enabled'
+  | 'mfa_disabled'
+  | 'mfa_backup_codes_regenerated'
+  | 'mfa_failed'
+  | 'social_connected'
+  | 'social_disconnected'
+  | 'passkey_added'
+  | 'passkey_removed'
+  | 'login_link_used'
 
 /** A detail value: small and flat. Never a password, token, key or code (see `safeDetail`). */
 export type AuditDetail = Record<string, string | number | boolean | null>

@@ -3,6 +3,7 @@
 // ./routes.ts translate. Every code is spent inside the transaction that acts on it, so a code, a backup
 // code or an ephemeral token works once even when two requests race.
 import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { record } from '../audit/audit.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import { type Database, type Db, isUniqueViolation } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
@@ -121,7 +122,7 @@ export function createMfa(deps: MfaDeps) {
    * or used by a parallel request: 'gone'); with an accepted code, spends the code and the token ('ok'), a
    * code spent already (a replay) counting as a wrong one; a token out of attempts is deleted.
    */
-  const settle = db.groupCommit(async (tx: Db, tokenId: number, accepted: Accepted | null, now: number) => {
+  const settle = db.groupCommit(async (tx: Db, tokenId: number, accepted: Accepted | null, now: number, userId: number, name: string) => {
     const t = tx.use(createLoginTokensRepo)
     const attempts = await t.attempt(tokenId, now, maxAttempts)
     if (attempts === null) return 'gone' as const
@@ -130,6 +131,7 @@ export function createMfa(deps: MfaDeps) {
       return 'ok' as const
     }
     if (attempts >= maxAttempts) await t.remove(tokenId)
+    await record(tx, { event: 'mfa_failed', at: now, userId, detail: { method: name } })
     return 'wrong' as const
   })
 
@@ -217,7 +219,7 @@ export function createMfa(deps: MfaDeps) {
       const user = await tokenUser(row.user_id)
       const method = await tokenMethod(row.method_id)
       const accepted = await accept(user, method, code, now, true)
-      const outcome = await settle(row.id, accepted, now)
+      const outcome = await settle(row.id, accepted, now, user.id, method.name)
       if (outcome === 'gone') throw fail(M.invalidToken)
       if (outcome === 'ok') {
         events.loginVerified?.(user.id, method.name)
@@ -311,10 +313,12 @@ export function createMfa(deps: MfaDeps) {
       const accepted = await accept(user, method, code, clock.now(), false)
       if (!accepted) throw fail(M.invalidOtp)
       let primary = false
+      const now = clock.now()
       const done = await spend(accepted, async (tx) => {
         const r = createMethodsRepo(tx)
         if (!(await r.activate(method.id))) throw new Spent()
         if (!(await r.primary(user.id))) primary = await r.setPrimary(user.id, method.id)
+        await record(tx, { event: 'mfa_enabled', at: now, userId: user.id, detail: { method: name } })
       })
       if (!done.ok) throw fail(M.invalidOtp)
       events.methodActivated?.(user.id, name)
@@ -329,6 +333,7 @@ export function createMfa(deps: MfaDeps) {
       const done = await spend(accepted, async (tx) => {
         if (!(await createMethodsRepo(tx).deactivate(method.id))) throw new Spent()
         if (method.is_primary === 1) await promoteAnother(tx, user.id, method.id)
+        await record(tx, { event: 'mfa_disabled', at: clock.now(), userId: user.id, detail: { method: name, how: 'deactivated' } })
       })
       if (!done.ok) throw fail(M.invalidOtp)
       events.methodDeactivated?.(user.id, name)
@@ -379,6 +384,7 @@ export function createMfa(deps: MfaDeps) {
       const done = await spend(accepted, async (tx) => {
         await createMethodsRepo(tx).remove(method.id)
         if (method.is_primary === 1) await promoteAnother(tx, user.id, method.id)
+        await record(tx, { event: 'mfa_disabled', at: clock.now(), userId: user.id, detail: { method: name, how: 'deleted' } })
       })
       if (!done.ok) throw fail(M.invalidOtp)
       events.methodDeleted?.(user.id, name)
@@ -390,9 +396,10 @@ export function createMfa(deps: MfaDeps) {
       const accepted = await accept(user, method, code, clock.now(), false)
       if (!accepted) throw fail(M.invalidOtp)
       const codes = backupCodes(config.numOfBackupCodes, config.backupCodeLength)
-      const done = await spend(accepted, (tx) =>
-        createMethodsRepo(tx).replaceBackups(method.id, codes.map((c) => keys.digest(c, backupContext(method)))),
-      )
+      const done = await spend(accepted, async (tx) => {
+        await createMethodsRepo(tx).replaceBackups(method.id, codes.map((c) => keys.digest(c, backupContext(method))))
+        await record(tx, { event: 'mfa_backup_codes_regenerated', at: clock.now(), userId: user.id, detail: { method: name } })
+      })
       if (!done.ok) throw fail(M.invalidOtp)
       events.backupCodesRegenerated?.(user.id, name)
       return codes

@@ -11,6 +11,7 @@ import {
 } from '@simplewebauthn/server'
 import { decodeClientDataJSON, isoBase64URL } from '@simplewebauthn/server/helpers'
 import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { record } from '../audit/audit.ts'
 import { type Database, isUniqueViolation } from '../db/engine.ts'
 import { type Clock, isoTime } from '../lib/clock.ts'
 import { randomToken, sha256 } from '../lib/crypto.ts'
@@ -107,14 +108,19 @@ export function createPasskeys({ db, clock }: { db: Database; clock: Clock }) {
       if (!info) throw refuse(NOT_VERIFIED)
       const now = clock.now()
       try {
-        const id = await passkeys.add({
-          userId: user.id,
-          credentialId: info.credential.id,
-          publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
-          counter: info.credential.counter,
-          transports: JSON.stringify(info.credential.transports ?? credential.response.transports ?? []),
-          name: name || 'Passkey',
-          now,
+        const added = info
+        const id = await db.transaction(async (tx) => {
+          const newId = await tx.use(createPasskeysRepo).add({
+            userId: user.id,
+            credentialId: added.credential.id,
+            publicKey: isoBase64URL.fromBuffer(added.credential.publicKey),
+            counter: added.credential.counter,
+            transports: JSON.stringify(added.credential.transports ?? credential.response.transports ?? []),
+            name: name || 'Passkey',
+            now,
+          })
+          await record(tx, { event: 'passkey_added', at: now, userId: user.id, detail: { id: newId } })
+          return newId
         })
         return publicPasskey({ id, name: name || 'Passkey', created_at: now, last_used_at: null })
       } catch (e) {
@@ -188,6 +194,7 @@ export function createPasskeys({ db, clock }: { db: Database; clock: Clock }) {
         if (!(await tx.use(createPasskeysRepo).remove(id, userId))) throw notFound()
         const user = await tx.use(createUsersRepo).byId(userId)
         if (user && (await signInWays(tx, user)) === 0) throw FieldErrors.nonField(LAST_WAY_TO_SIGN_IN) // rolls the delete back
+        await record(tx, { event: 'passkey_removed', at: clock.now(), userId, detail: { id } })
       })
     },
 

@@ -3,6 +3,7 @@
 import { USERNAME_MAX } from '../accounts/identity-rules.ts'
 import { unusablePasswordHash } from '../accounts/passwords.ts'
 import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { record } from '../audit/audit.ts'
 import { EMAIL_NOT_VERIFIED, INVALID_CREDENTIALS } from '../auth/credentials.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import type { ProviderSpec } from '../config/social-providers.ts'
@@ -126,6 +127,7 @@ export function createSocial(deps: SocialDeps) {
         now,
       })
       await tx.use(createSocialRepo).link({ userId, provider, uid: profile.uid, email, now })
+      await record(tx, { event: 'social_connected', at: now, userId, detail: { provider, new_user: true } })
       return userId
     })
   }
@@ -138,7 +140,11 @@ export function createSocial(deps: SocialDeps) {
       return
     }
     try {
-      await social.link({ userId, provider, uid: profile.uid, email: profile.email, now: clock.now() })
+      const now = clock.now()
+      await db.transaction(async (tx) => {
+        await tx.use(createSocialRepo).link({ userId, provider, uid: profile.uid, email: profile.email, now })
+        await record(tx, { event: 'social_connected', at: now, userId, detail: { provider } })
+      })
     } catch (e) {
       // Another request linked it meanwhile: the UNIQUE (provider, uid) index decides who has it.
       const now = await social.account(provider, profile.uid)
@@ -174,6 +180,7 @@ export function createSocial(deps: SocialDeps) {
         if (!mine) throw notFound()
         if ((await signInWays(tx, user)) <= 1) throw FieldErrors.nonField(LAST_WAY_TO_SIGN_IN)
         await tx.use(createSocialRepo).remove(id, user.id)
+        await record(tx, { event: 'social_disconnected', at: clock.now(), userId: user.id, detail: { provider: mine.provider } })
         return mine
       })
       events.socialAccountRemoved?.(user.id, removed.provider)
