@@ -17,28 +17,10 @@ import { MFA_MESSAGES as M } from './messages.ts'
 import { type Accepted, type MfaMethod, methodRegistry } from './methods.ts'
 import { type MethodRow, createMethodsRepo } from './methods.repo.ts'
 
-/**
- * What happened, one function each, for the audit log to hook into (one line per event). All optional;
- * none of them may throw.
- */
-export interface MfaEvents {
-  methodCreated?(userId: number, method: string): void
-  methodActivated?(userId: number, method: string): void
-  methodDeactivated?(userId: number, method: string): void
-  methodDeleted?(userId: number, method: string): void
-  primaryMethodChanged?(userId: number, method: string | null): void
-  backupCodesRegenerated?(userId: number, method: string): void
-  backupCodeUsed?(userId: number, method: string): void
-  loginChallenged?(userId: number, method: string): void
-  loginCodeRejected?(userId: number, method: string): void
-  loginVerified?(userId: number, method: string): void
-}
-
 export interface MfaDeps {
   readonly config: ServerConfig
   readonly db: Database
   readonly clock: Clock
-  readonly events?: MfaEvents
 }
 
 /** The first step's answer for a user with a primary active method. */
@@ -66,7 +48,6 @@ const SWEEP_EVERY_MS = 60_000
 
 export function createMfa(deps: MfaDeps) {
   const { config, db, clock } = deps
-  const events = deps.events ?? {}
   const keys = createMfaKeys(config.secretKey)
   const registry = methodRegistry(config, keys)
   const methods = createMethodsRepo(db)
@@ -97,7 +78,6 @@ export function createMfa(deps: MfaDeps) {
     return {
       async use(tx) {
         const used = await createMethodsRepo(tx).useBackup(id)
-        if (used) events.backupCodeUsed?.(user.id, method.name)
         return used
       },
     }
@@ -154,7 +134,6 @@ export function createMfa(deps: MfaDeps) {
     const r = createMethodsRepo(tx)
     const next = (await r.byUser(userId)).find((m) => m.is_active === 1 && m.id !== removedId)
     if (next) await r.setPrimary(userId, next.id)
-    events.primaryMethodChanged?.(userId, next?.name ?? null)
   }
 
   async function activeMethod(userId: number, name: string): Promise<MethodRow> {
@@ -208,7 +187,6 @@ export function createMfa(deps: MfaDeps) {
         return t
       })
       if (mailed) notifyOutbox(db)
-      events.loginChallenged?.(user.id, method.name)
       return { ephemeral_token: token, method: method.name, mfa_enabled: true }
     },
 
@@ -222,10 +200,8 @@ export function createMfa(deps: MfaDeps) {
       const outcome = await settle(row.id, accepted, now, user.id, method.name)
       if (outcome === 'gone') throw fail(M.invalidToken)
       if (outcome === 'ok') {
-        events.loginVerified?.(user.id, method.name)
         return user
       }
-      events.loginCodeRejected?.(user.id, method.name)
       throw fail(M.invalidCode)
     },
 
@@ -302,7 +278,6 @@ export function createMfa(deps: MfaDeps) {
         throw e
       }
       notifyOutbox(db)
-      events.methodCreated?.(user.id, name)
       return { method: name, backup_codes: codes, setup_data: setupData }
     },
 
@@ -321,8 +296,6 @@ export function createMfa(deps: MfaDeps) {
         await record(tx, { event: 'mfa_enabled', at: now, userId: user.id, detail: { method: name } })
       })
       if (!done.ok) throw fail(M.invalidOtp)
-      events.methodActivated?.(user.id, name)
-      if (primary) events.primaryMethodChanged?.(user.id, name)
     },
 
     /** mfa/deactivate/: with a code of the method; if it was primary, another active method takes over (or MFA is off). */
@@ -336,7 +309,6 @@ export function createMfa(deps: MfaDeps) {
         await record(tx, { event: 'mfa_disabled', at: clock.now(), userId: user.id, detail: { method: name, how: 'deactivated' } })
       })
       if (!done.ok) throw fail(M.invalidOtp)
-      events.methodDeactivated?.(user.id, name)
     },
 
     /** mfa/primary/: makes an active method primary (with MFA_UPDATE_PRIMARY_METHOD_REQUIRED_PRIMARY_CODE, proven by the current primary). */
@@ -354,7 +326,6 @@ export function createMfa(deps: MfaDeps) {
         if (!(await createMethodsRepo(tx).setPrimary(user.id, target.id))) throw new Spent()
       })
       if (!done.ok) throw fail(accepted ? M.invalidPrimaryCode : M.methodDoesNotExist)
-      events.primaryMethodChanged?.(user.id, name)
     },
 
     /** mfa/send/: sends the method's code (active or not; the app method has none to send). */
@@ -387,7 +358,6 @@ export function createMfa(deps: MfaDeps) {
         await record(tx, { event: 'mfa_disabled', at: clock.now(), userId: user.id, detail: { method: name, how: 'deleted' } })
       })
       if (!done.ok) throw fail(M.invalidOtp)
-      events.methodDeleted?.(user.id, name)
     },
 
     /** mfa/backup-codes/regenerate/: a new set for an active method, proven by a current code of it; the old set is void. */
@@ -401,7 +371,6 @@ export function createMfa(deps: MfaDeps) {
         await record(tx, { event: 'mfa_backup_codes_regenerated', at: clock.now(), userId: user.id, detail: { method: name } })
       })
       if (!done.ok) throw fail(M.invalidOtp)
-      events.backupCodesRegenerated?.(user.id, name)
       return codes
     },
   }

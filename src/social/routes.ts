@@ -13,7 +13,7 @@ import { isoTime } from '../lib/clock.ts'
 import { ApiError, FieldErrors, notFound } from '../lib/errors.ts'
 import { signInResponse } from '../auth/routes/schemas.ts'
 import { safeNext } from './redirects.ts'
-import { FLOW_FAILED, type SocialEvents, createSocial } from './social.ts'
+import { FLOW_FAILED, createSocial } from './social.ts'
 import type { SocialAccountRow } from './social.repo.ts'
 
 const STATE_COOKIE = 'authkit_social_state'
@@ -46,7 +46,7 @@ const publicAccount = (a: SocialAccountRow) => ({
   date_joined: isoTime(a.date_joined),
 })
 
-export function socialRoutes(deps: Deps & { events?: SocialEvents; providerTimeoutSeconds?: number }) {
+export function socialRoutes(deps: Deps & { providerTimeoutSeconds?: number }) {
   const { config, clock } = deps
   const social = createSocial(deps)
   const s = authServices(deps)

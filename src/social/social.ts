@@ -24,18 +24,10 @@ export const CONNECTED_ELSEWHERE = 'This social account is already connected to 
 /** How long a browser flow may take between authorize/ and callback/. */
 export const STATE_LIFETIME_MS = 10 * 60 * 1000
 
-/** Hooks for what happened (the audit log wires each in one line); all optional. */
-export interface SocialEvents {
-  socialUserCreated?(userId: number, provider: string): void
-  socialAccountConnected?(userId: number, provider: string): void
-  socialAccountRemoved?(userId: number, provider: string): void
-}
-
 export interface SocialDeps {
   readonly config: ServerConfig
   readonly db: Database
   readonly clock: Clock
-  readonly events?: SocialEvents
   /** How long a provider may take to answer (token, userinfo, JWKS, discovery). */
   readonly providerTimeoutSeconds?: number
 }
@@ -53,7 +45,6 @@ async function freeUsername(users: ReturnType<typeof createUsersRepo>, email: st
 
 export function createSocial(deps: SocialDeps) {
   const { config, db, clock } = deps
-  const events = deps.events ?? {}
   const users = createUsersRepo(db)
   const social = createSocialRepo(db)
   const clients = new Map<string, ProviderClient>(
@@ -112,7 +103,6 @@ export function createSocial(deps: SocialDeps) {
       if (isUniqueViolation(e, 'users', 'email')) throw FieldErrors.nonField(EMAIL_REGISTERED)
       throw e
     })
-    events.socialUserCreated?.(id, provider)
     return (await users.byId(id))!
   }
 
@@ -152,7 +142,6 @@ export function createSocial(deps: SocialDeps) {
       if (now.user_id !== userId) throw FieldErrors.nonField(CONNECTED_ELSEWHERE)
       return
     }
-    events.socialAccountConnected?.(userId, provider)
   }
 
   return {
@@ -183,7 +172,6 @@ export function createSocial(deps: SocialDeps) {
         await record(tx, { event: 'social_disconnected', at: clock.now(), userId: user.id, detail: { provider: mine.provider } })
         return mine
       })
-      events.socialAccountRemoved?.(user.id, removed.provider)
     },
 
     /** GET social/{slug}/authorize/: a new single-use flow; returns the provider URL and the state for the cookie. */
