@@ -12,8 +12,8 @@ import { safeEqual, sha256 } from '../lib/crypto.ts'
 import { tokenNotValid, verifiedOr401 } from './errors.ts'
 import { type Issuer, type JwtPair, refreshJti } from './issue.ts'
 import type { Jwt, TokenClaims } from './jwt.ts'
-import { createRefreshRepo, type RefreshRow } from './refresh.repo.ts'
-import { createSessionsRepo } from './sessions.repo.ts'
+import { createRefreshRepo, type RefreshRepo, type RefreshRow } from './refresh.repo.ts'
+import { createSessionsRepo, type SessionsRepo } from './sessions.repo.ts'
 
 type RefreshConfig = Pick<Config, 'refreshTokenLifetime' | 'rotateRefreshTokens' | 'refreshTokenReuseInterval'>
 
@@ -34,6 +34,20 @@ type Outcome =
 
 /** Longest chain of rotations followed to find the current token in the grace window. */
 const MAX_CHAIN = 32
+
+/**
+ * The writes that follow a rotation, independent of each other: the successor's row, the session's
+ * expiry moved with it, and the session's expired rows pruned. Returned unawaited, so PostgreSQL gets them
+ * in one pipelined round trip; on SQLite they have run already.
+ */
+function recordSuccessor(tokens: RefreshRepo, sessions: SessionsRepo, sessionId: string, next: Successor, now: number) {
+  const { jti, issuedAt, expiresAt } = next
+  return [
+    tokens.insert({ jti, sessionId, issuedAt, expiresAt, tokenHash: sha256(next.pair.refresh) }),
+    sessions.extend(sessionId, expiresAt),
+    tokens.pruneExpired(sessionId, now),
+  ]
+}
 
 export function createRefresher(deps: {
   db: Database
@@ -72,6 +86,13 @@ export function createRefresher(deps: {
   const decide = db.groupCommit(async (tx: Db, claims: TokenClaims, now: number, next: Successor | null): Promise<Outcome> => {
     const tokens = tx.use(createRefreshRepo)
     const sessions = tx.use(createSessionsRepo)
+    // The usual case first, in one statement: an unrotated token of a live session is rotated at once
+    // (on PostgreSQL the following writes go out together: one round trip for the three).
+    const userId = Number(claims.sub)
+    if (next && Number.isSafeInteger(userId) && (await tokens.rotateIfLive({ jti: claims.jti, sessionId: claims.sid, userId, now, next: next.jti }))) {
+      await Promise.all(recordSuccessor(tokens, sessions, claims.sid, next, now))
+      return { kind: 'rotated', pair: next.pair }
+    }
     let row = await tokens.byJti(claims.jti)
     if (!row || row.session_id !== claims.sid) return { kind: 'invalid' }
     if (!(await sessions.liveFor(row.session_id, claims.sub, now))) return { kind: 'invalid' }
@@ -79,10 +100,7 @@ export function createRefresher(deps: {
     if (row.rotated_at === null) {
       if (!next) return { kind: 'same' }
       if (await tokens.markRotated(row.jti, now, next.jti)) {
-        const { jti, issuedAt, expiresAt } = next
-        await tokens.insert({ jti, sessionId: row.session_id, issuedAt, expiresAt, tokenHash: sha256(next.pair.refresh) })
-        await sessions.extend(row.session_id, expiresAt)
-        await tokens.pruneExpired(row.session_id, now)
+        await Promise.all(recordSuccessor(tokens, sessions, row.session_id, next, now))
         return { kind: 'rotated', pair: next.pair }
       }
       row = await tokens.byJti(claims.jti) // another instance rotated it between our read and our update
@@ -105,6 +123,20 @@ export function createRefresher(deps: {
     return { kind: 'reuse' }
   })
 
+  const rotateAtOnce = (claims: TokenClaims, now: number, next: Successor) => {
+    const { jti, issuedAt, expiresAt } = next
+    return tokens.rotateAtOnce({
+      jti: claims.jti,
+      sessionId: claims.sid,
+      userId: Number(claims.sub),
+      now,
+      next: jti,
+      issuedAt,
+      expiresAt,
+      tokenHash: sha256(next.pair.refresh),
+    })
+  }
+
   return {
     /**
      * Checks a refresh JWT's signature, type and expiry; 401 token_not_valid otherwise. The signature of
@@ -126,6 +158,12 @@ export function createRefresher(deps: {
       if (config.rotateRefreshTokens) {
         const t = { jti: refreshJti(now), issuedAt: now, expiresAt: now + config.refreshTokenLifetime * 1000 }
         next = { ...t, pair: await issuer.pair(userId, claims.sid, now, t) }
+      }
+      // On PostgreSQL the usual case is one statement, outside any transaction; anything else (and every
+      // refresh on SQLite, where statements cost no round trip and commits are shared) goes to decide.
+      if (next && db.engine === 'postgres' && (await rotateAtOnce(claims, now, next))) {
+        deps.metrics?.refreshed()
+        return { sessionId: claims.sid, ...next.pair }
       }
       const outcome = await decide(claims, now, next)
       if (outcome.kind === 'reuse') deps.metrics?.refreshReuse()

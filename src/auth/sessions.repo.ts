@@ -33,10 +33,15 @@ export interface LiveSession {
 
 type JoinedRow = UserRow & { s_id: string; s_last_used_at: number }
 
-// The live-session check in SQL, so a revoked or expired session (or a deactivated user) never matches.
+/**
+ * The live-session rule in SQL, over `sessions s JOIN users u` at `$now`: a revoked or expired session (or
+ * a deactivated user) never matches. Every statement that needs a live session uses this one condition.
+ */
+export const LIVE_SESSION = 's.revoked_at IS NULL AND s.expires_at > $now AND u.is_active = 1'
+
 const LIVE_JOIN = `SELECT u.*, s.id AS s_id, s.last_used_at AS s_last_used_at
   FROM sessions s JOIN users u ON u.id = s.user_id
-  WHERE s.revoked_at IS NULL AND s.expires_at > $now AND u.is_active = 1`
+  WHERE ${LIVE_SESSION}`
 
 const split = (row: JoinedRow | null): LiveSession | null => {
   if (!row) return null

@@ -3,11 +3,19 @@
 import { Database as SqliteConnection, type Statement as SqliteStatement } from 'bun:sqlite'
 import type { Clock } from '../lib/clock.ts'
 import { systemClock } from '../lib/clock.ts'
-import { type Database, type Db, NewerDatabaseError, type Params, type Statement, built } from './engine.ts'
+import { type Database, type Db, NewerDatabaseError, type Params, type Statement, built, sql } from './engine.ts'
 import type { Migration } from './migrations/index.ts'
 import { MIGRATIONS } from './migrations/index.ts'
 
 type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown }
+
+// Transaction control, prepared once like every other statement (a refresh runs a savepoint of its own).
+const BEGIN = sql('BEGIN IMMEDIATE')
+const COMMIT = sql('COMMIT')
+const ROLLBACK = sql('ROLLBACK')
+const SAVEPOINT = sql('SAVEPOINT sp')
+const RELEASE = sql('RELEASE sp')
+const ROLLBACK_TO = sql('ROLLBACK TO sp')
 
 /** How long work outside a transaction waits for it before failing loudly (a query on `db` inside `db.transaction` would wait forever). */
 const TX_WAIT_LIMIT_MS = 10_000
@@ -29,6 +37,11 @@ class SqliteEngine {
     this.conn = conn
     this.root = new SqliteDb(this, false)
     this.tx = new SqliteDb(this, true)
+  }
+
+  /** Runs a transaction-control statement (BEGIN, COMMIT, a savepoint...). */
+  control(s: Statement): void {
+    this.stmt(s).run()
   }
 
   stmt(s: Statement<unknown, Params>): SqliteStatement {
@@ -75,7 +88,7 @@ class SqliteEngine {
     let release!: () => void
     this.busy = new Promise<void>((r) => (release = r))
     try {
-      this.conn.run('BEGIN IMMEDIATE')
+      this.control(BEGIN)
     } catch (e) {
       this.busy = null
       release()
@@ -91,10 +104,10 @@ class SqliteEngine {
     const end = await this.begin()
     try {
       const value = await work(this.tx)
-      this.conn.run('COMMIT')
+      this.control(COMMIT)
       return value
     } catch (e) {
-      if (this.conn.inTransaction) this.conn.run('ROLLBACK')
+      if (this.conn.inTransaction) this.control(ROLLBACK)
       throw e
     } finally {
       end()
@@ -102,14 +115,14 @@ class SqliteEngine {
   }
 
   async savepoint<T>(work: (tx: Db) => Promise<T>): Promise<T> {
-    this.conn.run('SAVEPOINT sp')
+    this.control(SAVEPOINT)
     try {
       const value = await work(this.tx)
-      this.conn.run('RELEASE sp')
+      this.control(RELEASE)
       return value
     } catch (e) {
-      this.conn.run('ROLLBACK TO sp')
-      this.conn.run('RELEASE sp')
+      this.control(ROLLBACK_TO)
+      this.control(RELEASE)
       throw e
     }
   }
@@ -224,9 +237,9 @@ function groupCommit<A extends unknown[], R>(e: SqliteEngine, work: (tx: Db, ...
           settled.push({ ok: false, error })
         }
       }
-      e.conn.run('COMMIT')
+      e.control(COMMIT)
     } catch (error) {
-      if (e.conn.inTransaction) e.conn.run('ROLLBACK')
+      if (e.conn.inTransaction) e.control(ROLLBACK)
       end()
       for (const j of jobs) j.reject(error)
       return

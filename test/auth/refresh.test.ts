@@ -55,6 +55,27 @@ describe('token refresh', () => {
     expect((await refresh(t, tabA.refresh_token)).status).toBe(200)
   })
 
+  it('a deactivated user cannot refresh, and the refused token is not used up', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    const { body } = await loggedIn(t)
+    await execute(t.deps.db, "UPDATE users SET is_active = 0 WHERE username = 'alice'")
+    const refused = await refresh(t, body.refresh_token!)
+    expect(refused.status).toBe(401)
+    expect(await refused.json()).toEqual({ detail: 'Token is invalid', code: 'token_not_valid' })
+    const rows = await selectAll<{ rotated_at: number | null }>(t.deps.db, 'SELECT rotated_at FROM refresh_tokens')
+    expect(rows).toEqual([{ rotated_at: null }])
+    await execute(t.deps.db, "UPDATE users SET is_active = 1 WHERE username = 'alice'")
+    expect((await refresh(t, body.refresh_token!)).status).toBe(200)
+  })
+
+  it('a refresh token of a revoked session is refused and not used up', async () => {
+    const t = makeAuthApp({ useAuthCookie: false })
+    const { body } = await loggedIn(t)
+    await execute(t.deps.db, 'UPDATE sessions SET revoked_at = $now', { now: t.clock.now() })
+    expect((await refresh(t, body.refresh_token!)).status).toBe(401)
+    expect(await selectAll(t.deps.db, 'SELECT rotated_at FROM refresh_tokens')).toEqual([{ rotated_at: null }])
+  })
+
   it('answers "No valid refresh token found." without one', async () => {
     const t = makeAuthApp()
     const res = await post(t, '/api/auth/token/refresh')
