@@ -84,7 +84,9 @@ class SqliteEngine {
 
   /** Opens the write transaction (BEGIN IMMEDIATE: the write lock now, so no upgrade deadlock later). */
   async begin(): Promise<() => void> {
-    await this.idle()
+    // Checked again after every wait, and taken with no await between the check and the taking: callers
+    // that waited for the same transaction resume together, and only the first may open the next one.
+    while (this.busy) await this.idle()
     let release!: () => void
     this.busy = new Promise<void>((r) => (release = r))
     try {

@@ -105,4 +105,29 @@ describe('group commit', () => {
     expect(seenInside).toBe(1)
     expect((await outside)!.n).toBe(0)
   })
+
+  it('transactions started in the same turn run one after the other, each committed alone', async () => {
+    const { db, add } = setup()
+    const seen: number[] = []
+    const each = (name: string) =>
+      db.transaction(async (tx) => {
+        await add(tx, name)
+        await Promise.resolve()
+        seen.push((await tx.get(count, {}))!.n)
+        if (name === 'b') throw new Error('b rolls back')
+      })
+    const results = await Promise.allSettled([each('a'), each('b'), each('c'), each('d')])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled'])
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('b rolls back')
+    expect(seen).toEqual([1, 2, 2, 3])
+    expect((await db.get(count, {}))!.n).toBe(3)
+  })
+
+  it('a transaction and a group commit started in the same turn do not overlap', async () => {
+    const { db, add } = setup()
+    const job = db.groupCommit(async (tx, name: string) => add(tx, name))
+    const results = await Promise.allSettled([db.transaction((tx) => add(tx, 'a')), job('b'), db.transaction((tx) => add(tx, 'c')), job('d')])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'])
+    expect((await db.get(count, {}))!.n).toBe(4)
+  })
 })
