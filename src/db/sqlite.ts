@@ -28,8 +28,12 @@ const TX_WAIT_LIMIT_MS = 10_000
 class SqliteEngine {
   readonly conn: SqliteConnection
   private readonly prepared = new Map<Statement<unknown, Params>, SqliteStatement>()
-  /** Settles when the open transaction ends; null when none is open. */
-  busy: Promise<void> | null = null
+  /** Whether a transaction (or a statement that waited for one) holds the connection. */
+  held = false
+  /** Who waits for the connection, first come first served; each is handed it by `release`. */
+  private readonly waiters: { take(): void; fail(e: Error): void }[] = []
+  /** One timer while anyone waits: fails the waiters if the holder keeps the connection TX_WAIT_LIMIT_MS. */
+  private watchdog: Timer | null = null
   readonly root: SqliteDb
   readonly tx: SqliteDb
 
@@ -63,43 +67,63 @@ class SqliteEngine {
     this.prepared.clear()
   }
 
-  /** Waits for the open transaction (if any) to end, failing after TX_WAIT_LIMIT_MS. */
-  async idle(): Promise<void> {
-    const started = Date.now()
-    while (this.busy) {
-      let timer: Timer | undefined
-      const limit = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error('a database call waited 10 s for a transaction: inside db.transaction(), use its tx')),
-          Math.max(1, TX_WAIT_LIMIT_MS - (Date.now() - started)),
-        )
-      })
-      try {
-        await Promise.race([this.busy, limit])
-      } finally {
-        clearTimeout(timer)
-      }
+  /**
+   * Takes the connection: at once (null) when it is free, else a promise that resolves when it is handed
+   * over, in arrival order. A queue rather than everyone waking at each commit to race for it: with a
+   * hundred transactions waiting that was a hundred wake-ups (and timers) per commit.
+   */
+  acquire(): Promise<void> | null {
+    if (!this.held) {
+      this.held = true
+      return null
     }
+    return new Promise<void>((take, fail) => {
+      this.waiters.push({ take, fail })
+      this.watchdog ??= setTimeout(() => this.stuck(), TX_WAIT_LIMIT_MS)
+    })
+  }
+
+  /** Hands the connection to the next waiter (which now holds it), or frees it. */
+  release(): void {
+    const next = this.waiters.shift()
+    if (this.watchdog) {
+      clearTimeout(this.watchdog)
+      this.watchdog = this.waiters.length > 0 ? setTimeout(() => this.stuck(), TX_WAIT_LIMIT_MS) : null
+    }
+    if (next) next.take()
+    else this.held = false
+  }
+
+  /** The holder kept the connection too long: most likely work on `db` inside db.transaction(), which would wait forever. */
+  private stuck(): void {
+    this.watchdog = null
+    const error = new Error('a database call waited 10 s for a transaction: inside db.transaction(), use its tx')
+    for (const w of this.waiters.splice(0)) w.fail(error)
+  }
+
+  /** Runs `f` holding the connection: at once when it is free, else after the transactions before it. */
+  whenFree<T>(f: () => T): T | Promise<T> {
+    if (!this.held) return f()
+    return (this.acquire() as Promise<void>).then(() => {
+      try {
+        return f()
+      } finally {
+        this.release()
+      }
+    })
   }
 
   /** Opens the write transaction (BEGIN IMMEDIATE: the write lock now, so no upgrade deadlock later). */
   async begin(): Promise<() => void> {
-    // Checked again after every wait, and taken with no await between the check and the taking: callers
-    // that waited for the same transaction resume together, and only the first may open the next one.
-    while (this.busy) await this.idle()
-    let release!: () => void
-    this.busy = new Promise<void>((r) => (release = r))
+    const waiting = this.acquire()
+    if (waiting) await waiting
     try {
       this.control(BEGIN)
     } catch (e) {
-      this.busy = null
-      release()
+      this.release()
       throw e
     }
-    return () => {
-      this.busy = null
-      release()
-    }
+    return () => this.release()
   }
 
   async transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
@@ -139,17 +163,20 @@ class SqliteDb implements Db {
   ) {}
 
   get<R, P extends Params>(s: Statement<R, P>, params: P): R | null | Promise<R | null> {
-    if (this.e.busy && !this.inTx) return this.e.idle().then(() => this.get(s, params))
+    // Outside a transaction, a statement waits while one is open (it would see or join its writes).
+    if (!this.inTx && this.e.held) return this.e.whenFree(() => (this.e.stmt(s as Statement<unknown, Params>).get(params) as R | null) ?? null)
     return (this.e.stmt(s as Statement<unknown, Params>).get(params) as R | null) ?? null
   }
 
   all<R, P extends Params>(s: Statement<R, P>, params: P): R[] | Promise<R[]> {
-    if (this.e.busy && !this.inTx) return this.e.idle().then(() => this.all(s, params))
+    // Outside a transaction, a statement waits while one is open (it would see or join its writes).
+    if (!this.inTx && this.e.held) return this.e.whenFree(() => this.e.stmt(s as Statement<unknown, Params>).all(params) as R[])
     return this.e.stmt(s as Statement<unknown, Params>).all(params) as R[]
   }
 
   run<P extends Params>(s: Statement<unknown, P>, params: P): number | Promise<number> {
-    if (this.e.busy && !this.inTx) return this.e.idle().then(() => this.run(s, params))
+    // Outside a transaction, a statement waits while one is open (it would see or join its writes).
+    if (!this.inTx && this.e.held) return this.e.whenFree(() => this.e.stmt(s as Statement<unknown, Params>).run(params).changes)
     return this.e.stmt(s as Statement<unknown, Params>).run(params).changes
   }
 
@@ -176,20 +203,21 @@ class SqliteDatabase extends SqliteDb implements Database {
   }
 
   async sizeBytes(): Promise<number> {
-    await this.engineState.idle()
-    return (this.engineState.conn.query('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').get() as { n: number }).n
+    return this.engineState.whenFree(
+      () => (this.engineState.conn.query('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()').get() as { n: number }).n,
+    )
   }
 
   async ping(): Promise<void> {
-    await this.engineState.idle()
-    this.engineState.conn.query('SELECT 1').get()
+    await this.engineState.whenFree(() => this.engineState.conn.query('SELECT 1').get())
   }
 
   async close(opts: { optimize?: boolean } = {}): Promise<void> {
-    await this.engineState.idle()
-    if (opts.optimize) this.engineState.conn.exec('PRAGMA optimize')
-    this.engineState.finalizeAll()
-    this.engineState.conn.close()
+    await this.engineState.whenFree(() => {
+      if (opts.optimize) this.engineState.conn.exec('PRAGMA optimize')
+      this.engineState.finalizeAll()
+      this.engineState.conn.close()
+    })
   }
 
   /** The underlying connection, for SQLite-only tools and tests (query plans, pragmas). */

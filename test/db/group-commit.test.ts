@@ -126,7 +126,7 @@ describe('group commit', () => {
   it('a transaction and a group commit started in the same turn do not overlap', async () => {
     const { db, add } = setup()
     const job = db.groupCommit(async (tx, name: string) => add(tx, name))
-    const results = await Promise.allSettled([db.transaction((tx) => add(tx, 'a')), job('b'), db.transaction((tx) => add(tx, 'c')), job('d')])
+    const results = await Promise.allSettled([db.transaction(async (tx) => add(tx, 'a')), job('b'), db.transaction(async (tx) => add(tx, 'c')), job('d')])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'])
     expect((await db.get(count, {}))!.n).toBe(4)
   })
