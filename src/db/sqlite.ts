@@ -37,7 +37,10 @@ class SqliteEngine {
   readonly root: SqliteDb
   readonly tx: SqliteDb
 
-  constructor(conn: SqliteConnection) {
+  constructor(
+    conn: SqliteConnection,
+    private readonly waitLimitMs = TX_WAIT_LIMIT_MS,
+  ) {
     this.conn = conn
     this.root = new SqliteDb(this, false)
     this.tx = new SqliteDb(this, true)
@@ -79,7 +82,7 @@ class SqliteEngine {
     }
     return new Promise<void>((take, fail) => {
       this.waiters.push({ take, fail })
-      this.watchdog ??= setTimeout(() => this.stuck(), TX_WAIT_LIMIT_MS)
+      this.watchdog ??= setTimeout(() => this.stuck(), this.waitLimitMs)
     })
   }
 
@@ -88,7 +91,7 @@ class SqliteEngine {
     const next = this.waiters.shift()
     if (this.watchdog) {
       clearTimeout(this.watchdog)
-      this.watchdog = this.waiters.length > 0 ? setTimeout(() => this.stuck(), TX_WAIT_LIMIT_MS) : null
+      this.watchdog = this.waiters.length > 0 ? setTimeout(() => this.stuck(), this.waitLimitMs) : null
     }
     if (next) next.take()
     else this.held = false
@@ -97,7 +100,7 @@ class SqliteEngine {
   /** The holder kept the connection too long: most likely work on `db` inside db.transaction(), which would wait forever. */
   private stuck(): void {
     this.watchdog = null
-    const error = new Error('a database call waited 10 s for a transaction: inside db.transaction(), use its tx')
+    const error = new Error(`a database call waited ${this.waitLimitMs / 1000} s for a transaction: inside db.transaction(), use its tx`)
     for (const w of this.waiters.splice(0)) w.fail(error)
   }
 
@@ -286,7 +289,8 @@ function groupCommit<A extends unknown[], R>(e: SqliteEngine, work: (tx: Db, ...
 }
 
 /** Opens (creating if needed) the SQLite file at `path` (or `:memory:`), applies pragmas and pending migrations. */
-export function openSqlite(path: string, opts: { clock?: Clock; migrations?: readonly Migration[] } = {}): SqliteDatabase {
+/** `waitLimitMs`: how long a statement may wait for a transaction before failing (tests shorten it). */
+export function openSqlite(path: string, opts: { clock?: Clock; migrations?: readonly Migration[]; waitLimitMs?: number } = {}): SqliteDatabase {
   const conn = new SqliteConnection(path, { create: true, strict: true })
   try {
     conn.exec('PRAGMA busy_timeout = 5000') // wait for another process's write lock instead of failing at once
@@ -306,7 +310,7 @@ export function openSqlite(path: string, opts: { clock?: Clock; migrations?: rea
     conn.close()
     throw e
   }
-  return new SqliteDatabase(new SqliteEngine(conn), path)
+  return new SqliteDatabase(new SqliteEngine(conn, opts.waitLimitMs), path)
 }
 
 export function userVersion(conn: SqliteConnection): number {

@@ -13,9 +13,10 @@ const insert = sql<never, { name: string; parent: number | null }>('INSERT INTO 
 const count = sql<{ n: number }>('SELECT count(*) AS n FROM item')
 
 /** A WAL database file and a second connection to it, which sees only what the first has committed. */
-function setup() {
+function setup(opts: { waitLimitMs?: number } = {}) {
   const path = join(tempDir(), 'test.db')
   const db = openSqlite(path, {
+    ...opts,
     migrations: [
       {
         version: 1,
@@ -121,6 +122,16 @@ describe('group commit', () => {
     expect((results[1] as PromiseRejectedResult).reason.message).toBe('b rolls back')
     expect(seen).toEqual([1, 2, 2, 3])
     expect((await db.get(count, {}))!.n).toBe(3)
+  })
+
+  it('a statement on the database inside its own transaction fails after the wait limit instead of hanging', async () => {
+    const { db, add } = setup({ waitLimitMs: 50 })
+    const tx = db.transaction(async (tx) => {
+      await add(tx, 'a')
+      return db.get(count, {}) // should have been tx.get: waits for this very transaction
+    })
+    await expect(tx).rejects.toThrow('inside db.transaction(), use its tx')
+    expect((await db.get(count, {}))!.n).toBe(0)
   })
 
   it('a transaction and a group commit started in the same turn do not overlap', async () => {
