@@ -242,7 +242,7 @@ async function main() {
         try {
           const prepared = await s.prepare(server.base, { connections })
           const spec = { base: server.base, request: prepared.request }
-          const opts = { connections, duration, warmup, pid: server.pid, ...(prepared.amount ? { amount: prepared.amount } : {}) }
+          const opts = { connections, duration, warmup, pid: server.pid, ...(prepared.amount ? { amount: prepared.amount, warmupAmount: prepared.warmupAmount } : {}) }
           let measured
           if (HASH_BOUND.has(s.id) && wanted('hash')) {
             const around: HashRate[] = [lastHash ?? (await measureHashRate())]

@@ -14,8 +14,9 @@ export interface LoadOptions {
   readonly connections: number
   readonly duration: number
   readonly warmup: number
-  /** Exactly this many requests (then no warm-up) instead of `duration` seconds. */
+  /** Exactly this many requests instead of `duration` seconds (then the warm-up is `warmupAmount` requests, if any). */
   readonly amount?: number
+  readonly warmupAmount?: number
   /** Server process whose VmRSS is sampled during the measured run and which must be idle before it. */
   readonly pid?: number
 }
@@ -52,7 +53,9 @@ async function once(spec: LoadSpec, connections: number, run: { duration: number
 
 export async function measure(spec: LoadSpec, opts: LoadOptions): Promise<Measured> {
   const firstError: { text?: string } = {}
-  if (opts.warmup > 0 && !opts.amount) await once(spec, opts.connections, { duration: opts.warmup }, {})
+  if (opts.amount) {
+    if (opts.warmupAmount) await once(spec, opts.connections, { amount: opts.warmupAmount }, {})
+  } else if (opts.warmup > 0) await once(spec, opts.connections, { duration: opts.warmup }, {})
   if (opts.pid) await waitIdle(opts.pid)
   // The load generator shares the machine: its own garbage (tokens and bodies of earlier runs) is
   // collected now rather than during the measured run.
