@@ -1,6 +1,7 @@
 // GET | PUT | PATCH user/: the logged-in user's profile, including the e-mail change with re-verification.
 import { Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
+import type { WithAuth } from '../auth/services.ts'
+import type { Deps } from '../deps.ts'
 import { authPlugin } from '../http/auth.ts'
 import { op } from '../http/openapi.ts'
 import { requestLang } from '../i18n/negotiate.ts'
@@ -13,7 +14,7 @@ const EMAIL_CHANGE =
   '`pending_email`, a verification e-mail goes to it, and `email` changes when that key is verified. ' +
   'Usernames and e-mails stay unique regardless of letter case.'
 
-export const userRoutes = (deps: Deps, accounts: Accounts) =>
+export const userRoutes = (deps: Deps & WithAuth, accounts: Accounts) =>
   new Elysia({ name: 'accounts-user', prefix: '/api/auth' })
     .use(authPlugin(deps))
     .get('/user', ({ user }) => publicUser(user), {

@@ -5,16 +5,16 @@ import { cookieIssuingGuard } from '../../http/auth.ts'
 import { op } from '../../http/openapi.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { isBadCredentials, loginKey, throttledLogin } from '../login-throttle.ts'
-import { type AuthDeps, authServices } from '../services.ts'
+import type { WithAuth } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
 import { beginSignIn } from './respond.ts'
 import { loginBody, signInResponse } from './schemas.ts'
 
-export const loginRoutes = (deps: AuthDeps) => {
+export const loginRoutes = (deps: WithAuth) => {
   const { config, clock } = deps
-  const s = authServices(deps)
+  const s = deps.auth
   const throttle = createThrottle(deps)
-  return new Elysia({ name: 'auth-login', seed: s.seed }).use(cookieIssuingGuard(config)).post(
+  return new Elysia({ name: 'auth-login', seed: deps.seed }).use(cookieIssuingGuard(config)).post(
     '/login',
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)
