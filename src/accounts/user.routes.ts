@@ -7,7 +7,7 @@ import { op } from '../http/openapi.ts'
 import { requestLang } from '../i18n/negotiate.ts'
 import type { Accounts } from './accounts.ts'
 import { UserPatchBody, UserSchema, UserUpdateBody } from './schemas.ts'
-import { publicUser } from './user.ts'
+import { publicUser } from '../users/user.ts'
 
 const EMAIL_CHANGE =
   'Changing `email` with ACCOUNT_EMAIL_VERIFICATION `none` takes effect at once; otherwise the new address is kept in ' +

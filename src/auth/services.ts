@@ -1,6 +1,6 @@
 // The authentication services of one app (keys, JWT, authenticator, login, refresh), built once by
 // createApp and handed to the `auth` macro and the auth routes, so they share one key cache.
-import type { UserRow } from '../accounts/users.repo.ts'
+import type { UserRow } from '../users/users.repo.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import type { Database } from '../db/engine.ts'
 import type { Logger } from '../lib/logger.ts'

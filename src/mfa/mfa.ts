@@ -2,7 +2,7 @@
 // and the second login step (challenge, verify, change method, resend). Framework-free; the routes in
 // ./routes.ts translate. Every code is spent inside the transaction that acts on it, so a code, a backup
 // code or an ephemeral token works once even when two requests race.
-import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 import { record } from '../audit/audit.ts'
 import type { SecondFactorStep } from '../auth/services.ts'
 import type { ServerConfig } from '../config/data-dir.ts'

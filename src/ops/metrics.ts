@@ -2,7 +2,7 @@
 // with latencies, logins by outcome, refreshes and reuse detections, hash time, outbox, database size.
 // Built only with METRICS_ENABLED; everything that records takes it as an optional dependency.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
-import { onHashTimed } from '../accounts/passwords.ts'
+import { onHashTimed } from '../users/passwords.ts'
 import type { Database } from '../db/open.ts'
 import { createMetricsRepo } from './metrics.repo.ts'
 

@@ -10,7 +10,7 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server'
 import { decodeClientDataJSON, isoBase64URL } from '@simplewebauthn/server/helpers'
-import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 import { record } from '../audit/audit.ts'
 import { type Database, isUniqueViolation } from '../db/engine.ts'
 import { type Clock, isoTime } from '../lib/clock.ts'

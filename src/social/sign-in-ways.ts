@@ -1,6 +1,6 @@
 // How many ways a user has left to sign in: the one rule behind "the last way to sign in cannot be removed".
-import { hasUsablePassword } from '../accounts/passwords.ts'
-import type { UserRow } from '../accounts/users.repo.ts'
+import { hasUsablePassword } from '../users/passwords.ts'
+import type { UserRow } from '../users/users.repo.ts'
 import type { Db } from '../db/engine.ts'
 import { createPasskeysRepo } from '../passkeys/passkeys.repo.ts'
 import { createSocialRepo } from './social.repo.ts'

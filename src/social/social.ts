@@ -1,8 +1,8 @@
 // Social login's account rules: who a provider account signs in as, connecting and removing provider
 // accounts, and the browser flow's single-use state. No HTTP here; src/social/routes.ts adapts it.
 import { USERNAME_MAX } from '../accounts/identity-rules.ts'
-import { unusablePasswordHash } from '../accounts/passwords.ts'
-import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { unusablePasswordHash } from '../users/passwords.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 import { record } from '../audit/audit.ts'
 import { EMAIL_NOT_VERIFIED, INVALID_CREDENTIALS } from '../auth/credentials.ts'
 import type { ServerConfig } from '../config/data-dir.ts'

@@ -1,7 +1,7 @@
 // Test helpers for authentication: an app with a protected probe route, users, and logins.
 import { Elysia } from 'elysia'
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import { createSession } from '../../src/auth/sessions.ts'
 import type { Config } from '../../src/config/settings.ts'
 import { authPlugin } from '../../src/http/auth.ts'

@@ -1,6 +1,6 @@
 // Shared by the auth routes: setting and clearing the auth cookies, and the token bodies.
-import type { UserRow } from '../../accounts/users.repo.ts'
-import { publicUser } from '../../accounts/user.ts'
+import type { UserRow } from '../../users/users.repo.ts'
+import { publicUser } from '../../users/user.ts'
 import type { ServerConfig } from '../../config/data-dir.ts'
 import { type Clock, isoTime } from '../../lib/clock.ts'
 import {
