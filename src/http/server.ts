@@ -1,6 +1,7 @@
 // Serves the app with Bun.serve: access log, client address, body-size cap and graceful stop.
 import type { Server } from 'bun'
-import { SECURITY_HEADERS, requestPath } from './conventions.ts'
+import { SECURITY_HEADERS, errorBody, requestPath } from './conventions.ts'
+import { ErrorCode } from '../lib/error-codes.ts'
 import type { Logger } from './logger.ts'
 import { type AccessRecord, accessJson, accessText, requestIdFor, userOf } from './request-log.ts'
 
@@ -19,8 +20,10 @@ export function clientIp(request: Request, trustedProxies: readonly string[] = [
   return peer
 }
 
+const SERVER_ERROR = JSON.stringify(errorBody('A server error occurred.', ErrorCode.server_error))
+
 const serverError = () =>
-  new Response('{"detail":"A server error occurred.","code":"server_error"}', {
+  new Response(SERVER_ERROR, {
     status: 500,
     headers: { 'content-type': 'application/json', ...SECURITY_HEADERS },
   })

@@ -10,6 +10,7 @@ import { createThrottle } from '../auth/throttle.ts'
 import { optionalString, requiredString, z } from '../http/fields.ts'
 import { Detail, op } from '../http/openapi.ts'
 import { isoTime } from '../lib/clock.ts'
+import { ErrorCode } from '../lib/error-codes.ts'
 import { ApiError, FieldErrors, notFound } from '../lib/errors.ts'
 import { signInResponse } from '../auth/routes/schemas.ts'
 import { safeNext } from './redirects.ts'
@@ -185,7 +186,7 @@ export function socialRoutes(deps: Deps & WithAuth & { providerTimeoutSeconds?: 
               // The browser flow has no page for the second step: a user with MFA is not signed in here
               // (never an MFA bypass); the API flow (POST social/{slug}/) answers the MFA step instead.
               if ('ephemeral_token' in answer) {
-                throw new ApiError(403, 'This account uses multi-factor authentication: sign in through the API flow (POST social/' + slug + '/) or with the password.', 'mfa_required')
+                throw new ApiError(403, 'This account uses multi-factor authentication: sign in through the API flow (POST social/' + slug + '/) or with the password.', ErrorCode.mfa_required)
               }
               const issued = set.headers['set-cookie']
               if (Array.isArray(issued)) cookies.push(...(issued as string[]))
