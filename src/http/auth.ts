@@ -26,7 +26,7 @@ import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../auth/er
 import type { AuthServices, WithAuth } from '../auth/services.ts'
 import { missingCookieHint } from '../auth/cross-origin.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
-import { forwardedHttps } from './server.ts'
+import { forwardedHttps } from './client-ip.ts'
 import type { ApiError } from '../lib/errors.ts'
 import { noteUser } from './request-log.ts'
 
