@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import type { Throttle } from '../auth/throttle.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
-import { cookieIssuingGuard } from '../http/auth.ts'
+import { cookieIssuingGuard } from '../auth/routes/macro.ts'
 import { op } from '../http/openapi.ts'
 import { requestLang } from '../i18n/negotiate.ts'
 import type { Accounts } from './accounts.ts'

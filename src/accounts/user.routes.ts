@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import type { WithAuth } from '../auth/services.ts'
 import type { Deps } from '../deps.ts'
-import { authPlugin } from '../http/auth.ts'
+import { authPlugin } from '../auth/routes/macro.ts'
 import { op } from '../http/openapi.ts'
 import { requestLang } from '../i18n/negotiate.ts'
 import type { Accounts } from './accounts.ts'

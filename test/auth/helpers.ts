@@ -4,7 +4,7 @@ import { hashParams, hashPassword } from '../../src/users/passwords.ts'
 import { createUsersRepo } from '../../src/users/users.repo.ts'
 import { createSession } from '../../src/auth/sessions.ts'
 import type { Config } from '../../src/config/settings.ts'
-import { authPlugin } from '../../src/http/auth.ts'
+import { authPlugin } from '../../src/auth/routes/macro.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'
 import { execute } from '../helpers/db.ts'
 

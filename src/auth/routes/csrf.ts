@@ -1,7 +1,7 @@
 // GET csrf/: sets the csrftoken cookie and returns its value (for clients that cannot read the cookie,
 // such as a frontend on another origin). Bound to the caller's session when there is one.
 import { Elysia } from 'elysia'
-import { readCredential } from '../../http/auth.ts'
+import { readCredential } from './macro.ts'
 import { op } from '../../http/openapi.ts'
 import { readAuthCookie } from '../cookies.ts'
 import { newCsrfToken } from '../csrf.ts'

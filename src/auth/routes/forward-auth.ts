@@ -2,7 +2,7 @@
 // forward_auth) asks whether the request it holds may pass; 200 with X-Auth-* headers, else 401/403 or
 // a redirect to FORWARD_AUTH_LOGIN_URL for browsers. The README shows each proxy's configuration.
 import { Elysia } from 'elysia'
-import { authenticateRequest } from '../../http/auth.ts'
+import { authenticateRequest } from './macro.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { loginRedirect, proxiedRequest, returnOrigins, wantsHtml } from '../forward-auth.ts'
 import type { WithAuth } from '../services.ts'

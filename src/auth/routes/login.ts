@@ -1,7 +1,7 @@
 // POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
 import { Elysia } from 'elysia'
 import { record as recordAudit } from '../../audit/audit.ts'
-import { cookieIssuingGuard } from '../../http/auth.ts'
+import { cookieIssuingGuard } from './macro.ts'
 import { op } from '../../http/openapi.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { isBadCredentials, loginKey, throttledLogin } from '../login-throttle.ts'

@@ -1,6 +1,6 @@
 // POST token/refresh/ and token/verify/ (JWT mode only; in token mode they are not registered: 404).
 import { Elysia } from 'elysia'
-import { enforceCsrf } from '../../http/auth.ts'
+import { enforceCsrf } from './macro.ts'
 import { op } from '../../http/openapi.ts'
 import { readAuthCookie } from '../cookies.ts'
 import { tokenNotValid } from '../errors.ts'

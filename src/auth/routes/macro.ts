@@ -1,10 +1,10 @@
 // The `auth` route option: reads the credential, checks it (and CSRF for cookie-authenticated writes),
 // and puts the user and session on the context.
 //
-// How to use it in a route module:
+// How to use it in a route module (deps: the app's, with the services createApp composed):
 //
-//   import { authPlugin } from '../http/auth.ts'
-//   export const userRoutes = (deps: Deps) =>
+//   import { authPlugin } from '../auth/routes/macro.ts'
+//   export const userRoutes = (deps: Deps & WithAuth) =>
 //     new Elysia({ name: 'user-routes', prefix: '/api/auth' })
 //       .use(authPlugin(deps))
 //       .get('/user', ({ user, session, authVia }) => publicUser(user), { auth: true, ...op({ ..., authenticated: true }) })
@@ -19,16 +19,16 @@
 //   cookie-authenticated POST/PUT/PATCH/DELETE lacks a matching X-CSRFToken or comes from a foreign Origin.
 // - Calling authPlugin(deps) in several route modules is fine: Elysia keeps one per app (name + the app's seed).
 import { Elysia } from 'elysia'
-import type { Authenticated, AuthVia, Credential } from '../auth/authenticate.ts'
-import { CSRF_COOKIE, parseCookies, readAuthCookie } from '../auth/cookies.ts'
-import { CSRF_HEADER, CSRF_SAFE_METHODS, type RequestSource, csrfFailure, sourceFailure } from '../auth/csrf.ts'
-import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../auth/errors.ts'
-import type { AuthServices, WithAuth } from '../auth/services.ts'
-import { missingCookieHint } from '../auth/cross-origin.ts'
-import type { ServerConfig } from '../config/data-dir.ts'
-import { forwardedHttps } from './client-ip.ts'
-import type { ApiError } from '../lib/errors.ts'
-import { noteUser } from './request-log.ts'
+import type { Authenticated, AuthVia, Credential } from '../authenticate.ts'
+import { CSRF_COOKIE, parseCookies, readAuthCookie } from '../cookies.ts'
+import { CSRF_HEADER, CSRF_SAFE_METHODS, type RequestSource, csrfFailure, sourceFailure } from '../csrf.ts'
+import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../errors.ts'
+import type { AuthServices, WithAuth } from '../services.ts'
+import { missingCookieHint } from '../cross-origin.ts'
+import type { ServerConfig } from '../../config/data-dir.ts'
+import { forwardedHttps } from '../../http/client-ip.ts'
+import type { ApiError } from '../../lib/errors.ts'
+import { noteUser } from '../../http/request-log.ts'
 
 export type { AuthVia }
 
