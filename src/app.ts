@@ -16,6 +16,9 @@ import { socialRoutes } from './social/routes.ts'
 import { createMfa } from './mfa/mfa.ts'
 import { mfaRoutes } from './mfa/routes.ts'
 import { passkeysRoutes } from './passkeys/passkeys.routes.ts'
+import { createPasskeysRepo } from './passkeys/passkeys.repo.ts'
+import { createSocialRepo } from './social/social.repo.ts'
+import { countSignInWays } from './users/sign-in-ways.ts'
 import { uiPlugin } from './ui/plugin.tsx'
 import type { Deps } from './deps.ts'
 
@@ -31,7 +34,12 @@ export function composeServices(deps: Deps) {
   // This app's own seed: Elysia dedups plugins by name + seed, and two apps in one process (tests, tools)
   // must not share plugins built from different services.
   const seed = crypto.randomUUID()
-  return { ...deps, auth, mfa, seed }
+  // Every feature that adds a way to sign in counts its own; the last way cannot be removed (API.md §8.2).
+  const signInWays = countSignInWays([
+    (db, userId) => createSocialRepo(db).countOf(userId),
+    (db, userId) => createPasskeysRepo(db).countByUser(userId),
+  ])
+  return { ...deps, auth, mfa, seed, signInWays }
 }
 
 /** The deps and the services composed from them: what each feature plugin is built from. */

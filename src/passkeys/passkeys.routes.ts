@@ -5,6 +5,7 @@ import { signIn } from '../auth/routes/respond.ts'
 import { loginResponse } from '../auth/routes/schemas.ts'
 import type { WithAuth } from '../auth/services.ts'
 import type { Deps } from '../deps.ts'
+import type { WithSignInWays } from '../users/sign-in-ways.ts'
 import { createThrottle } from '../auth/throttle.ts'
 import { authPlugin, cookieIssuingGuard } from '../auth/routes/macro.ts'
 import { op } from '../http/openapi.ts'
@@ -20,7 +21,7 @@ const passkeyId = (raw: string): number => {
   return Number(raw)
 }
 
-export function passkeysRoutes(deps: Deps & WithAuth) {
+export function passkeysRoutes(deps: Deps & WithAuth & WithSignInWays) {
   const { config, clock } = deps
   const passkeys = createPasskeys(deps)
   const throttle = createThrottle(deps)

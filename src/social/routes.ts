@@ -5,6 +5,7 @@ import { parseCookies, setCookieLine } from '../auth/cookies.ts'
 import { beginSignIn } from '../auth/routes/respond.ts'
 import type { WithAuth } from '../auth/services.ts'
 import type { Deps } from '../deps.ts'
+import type { WithSignInWays } from '../users/sign-in-ways.ts'
 import { authPlugin, authenticateRequest, cookieIssuingGuard, isSecure, ownOrigin } from '../auth/routes/macro.ts'
 import { createThrottle } from '../auth/throttle.ts'
 import { optionalString, requiredString, z } from '../http/fields.ts'
@@ -47,7 +48,7 @@ const publicAccount = (a: SocialAccountRow) => ({
   date_joined: isoTime(a.date_joined),
 })
 
-export function socialRoutes(deps: Deps & WithAuth & { providerTimeoutSeconds?: number }) {
+export function socialRoutes(deps: Deps & WithAuth & WithSignInWays & { providerTimeoutSeconds?: number }) {
   const { config, clock } = deps
   const social = createSocial(deps)
   const throttle = createThrottle(deps)
