@@ -77,7 +77,7 @@ export function createApp(deps: Deps, services: Services = composeServices(deps)
     .use(mfaRoutes(services))
     .use(deps.config.usePasskeys ? passkeysRoutes(services) : new Elysia({ name: 'passkeys-off' }))
     .use(uiPlugin(services))
-  // Feature plugins join here, each a `new Elysia({ name, prefix })` built from deps.
+  // Feature plugins join here, each a `new Elysia({ name, prefix })` built from `services`.
   table.routes = app.routes
   metrics?.instrument(app)
   return app
