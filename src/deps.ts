@@ -4,7 +4,7 @@ import type { ServerConfig } from './config/data-dir.ts'
 import type { Database } from './db/engine.ts'
 import type { Clock } from './lib/clock.ts'
 import type { Logger } from './lib/logger.ts'
-import type { Metrics } from './ops/metrics.ts'
+import type { Metrics } from './lib/metrics.ts'
 
 export interface Deps {
   readonly config: ServerConfig

@@ -6,9 +6,9 @@ import { createSessionsRepo } from '../auth/sessions.repo.ts'
 import type { Database, Db } from '../db/engine.ts'
 import { createOutboxRepo } from '../mail/outbox.repo.ts'
 import { passwordProblems } from './password-rules.ts'
-import { type HashParams, hashPassword } from './passwords.ts'
+import { type HashParams, hashPassword } from '../users/passwords.ts'
 import { createPasswordResetsRepo } from './password-resets.repo.ts'
-import { type UserRow, createUsersRepo } from './users.repo.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 
 /** A refusal the operator can fix (unknown user, weak password): the CLI prints it and exits 1. */
 export class AdminError extends Error {

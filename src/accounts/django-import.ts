@@ -5,8 +5,8 @@ import { z } from 'zod'
 import { record } from '../audit/audit.ts'
 import type { Database } from '../db/engine.ts'
 import { USERNAME_MAX, USERNAME_PATTERN } from './identity-rules.ts'
-import { isKnownHash } from './passwords.ts'
-import { createUsersRepo } from './users.repo.ts'
+import { isKnownHash } from '../users/passwords.ts'
+import { createUsersRepo } from '../users/users.repo.ts'
 
 export interface DjangoUser {
   readonly djangoPk: number

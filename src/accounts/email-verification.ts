@@ -11,7 +11,7 @@ import { createEmailConfirmationsRepo } from './email-confirmations.repo.ts'
 import { createPasswordResetsRepo } from './password-resets.repo.ts'
 import { verifyEmailLink } from './links.ts'
 import type { Db } from '../db/engine.ts'
-import { type UserRow, createUsersRepo } from './users.repo.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 
 export function createEmailVerification({ config, db, clock }: AccountsDeps) {
   function mailFor(username: string, email: string, change: boolean, key: string, requestUrl: string, lang?: string) {

@@ -2,7 +2,7 @@
 // the allowed characters, and uniqueness regardless of letter case (reported with DRF Auth Kit's messages).
 import { isUniqueViolation } from '../db/engine.ts'
 import { FieldErrors } from '../lib/errors.ts'
-import type { UsersRepo } from './users.repo.ts'
+import type { UsersRepo } from '../users/users.repo.ts'
 
 /**
  * Django's username characters, ASCII only: COLLATE NOCASE folds only ASCII, so uniqueness stays exact.

@@ -1,12 +1,12 @@
 // E-mailed sign-in links (USE_EMAIL_LINK_LOGIN): the request, the verification, and the page the link
 // opens when no frontend is configured (GET shows a button and uses nothing; its POST signs in).
 import { Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
 import { beginSignIn } from '../auth/routes/respond.ts'
 import { signInResponse } from '../auth/routes/schemas.ts'
-import { authServices } from '../auth/services.ts'
+import type { WithAuth } from '../auth/services.ts'
+import type { Deps } from '../deps.ts'
 import type { Throttle } from '../auth/throttle.ts'
-import { cookieIssuingGuard } from '../http/auth.ts'
+import { cookieIssuingGuard } from '../auth/routes/macro.ts'
 import { op } from '../http/openapi.ts'
 import { email, requiredString, z } from '../http/fields.ts'
 import { FieldErrors } from '../lib/errors.ts'
@@ -25,9 +25,8 @@ const noDocs = { detail: { hide: true } }
 // The page's form POSTs to itself: it must carry a real Origin for the login-CSRF guard (see page()).
 const SAME_ORIGIN = { referrerPolicy: 'same-origin' } as const
 
-export function loginLinkRoutes(deps: Deps, accounts: Accounts, throttle: Throttle) {
+export function loginLinkRoutes(deps: Deps & WithAuth, accounts: Accounts, throttle: Throttle) {
   const { config, clock } = deps
-  const s = authServices(deps)
   const siteName = config.siteName
 
   /**
@@ -41,7 +40,7 @@ export function loginLinkRoutes(deps: Deps, accounts: Accounts, throttle: Thrott
     return beginSignIn(deps, user, { userAgent: request.headers.get('user-agent') ?? '', ip }, set)
   }
 
-  return new Elysia({ name: 'accounts-login-link', seed: s.seed })
+  return new Elysia({ name: 'accounts-login-link', seed: deps.seed })
     .use(cookieIssuingGuard(config))
     .post(
       '/api/auth/login/email-link',

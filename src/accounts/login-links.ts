@@ -10,7 +10,7 @@ import type { AccountsDeps } from './accounts.ts'
 import { rolledBack } from './decoy.ts'
 import { type LoginLinkRow, createLoginLinksRepo } from './login-links.repo.ts'
 import { loginLinkUrl } from './links.ts'
-import { type UserRow, createUsersRepo } from './users.repo.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 
 export const LOGIN_LINK_SENT = 'If this address has an account, a sign-in link has been sent.'
 

@@ -6,8 +6,8 @@ import { FieldErrors } from '../lib/errors.ts'
 import type { AccountsDeps } from './accounts.ts'
 import { assertNewPassword } from './password-rules.ts'
 import { createPasswordResetsRepo } from './password-resets.repo.ts'
-import { hasUsablePassword, hashParams, hashPassword, verifyPassword } from './passwords.ts'
-import { type UserRow, createUsersRepo } from './users.repo.ts'
+import { hasUsablePassword, hashParams, hashPassword, verifyPassword } from '../users/passwords.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 
 export interface PasswordChangeInput {
   readonly old_password?: string

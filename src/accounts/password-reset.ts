@@ -12,8 +12,8 @@ import { rolledBack } from './decoy.ts'
 import { passwordResetLink } from './links.ts'
 import { assertNewPassword } from './password-rules.ts'
 import { type PasswordResetRow, createPasswordResetsRepo } from './password-resets.repo.ts'
-import { hashParams, hashPassword } from './passwords.ts'
-import { type UserRow, createUsersRepo } from './users.repo.ts'
+import { hashParams, hashPassword } from '../users/passwords.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 
 /** The uid in reset links: the user's pk in base36, as Django's `user_pk_to_url_str` writes it. */
 export const uidOf = (userId: number) => userId.toString(36)

@@ -1,15 +1,16 @@
 // POST password/change/ (logged in), password/reset/ and password/reset/confirm/ (no login needed).
 import { Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
+import type { WithAuth } from '../auth/services.ts'
+import type { Deps } from '../deps.ts'
 import type { Throttle } from '../auth/throttle.ts'
-import { authPlugin } from '../http/auth.ts'
+import { authPlugin } from '../auth/routes/macro.ts'
 import { op } from '../http/openapi.ts'
 import { requestLang } from '../i18n/negotiate.ts'
 import { throttled } from '../lib/errors.ts'
 import type { Accounts } from './accounts.ts'
 import { Detail, PasswordResetBody, PasswordResetConfirmBody, passwordChangeBody } from './schemas.ts'
 
-export const passwordRoutes = (deps: Deps, accounts: Accounts, throttle: Throttle) =>
+export const passwordRoutes = (deps: Deps & WithAuth, accounts: Accounts, throttle: Throttle) =>
   new Elysia({ name: 'accounts-password', prefix: '/api/auth' })
     .use(authPlugin(deps))
     .post(

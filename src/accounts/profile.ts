@@ -9,7 +9,7 @@ import { createEmailConfirmationsRepo } from './email-confirmations.repo.ts'
 import type { EmailVerification } from './email-verification.ts'
 import { asUniquenessError, uniquenessErrors } from './identity-rules.ts'
 import { createPasswordResetsRepo } from './password-resets.repo.ts'
-import { type UserRow, createUsersRepo } from './users.repo.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 
 export interface ProfileInput {
   readonly username?: string

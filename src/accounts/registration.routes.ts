@@ -2,12 +2,12 @@
 import { Elysia } from 'elysia'
 import type { Throttle } from '../auth/throttle.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
-import { cookieIssuingGuard } from '../http/auth.ts'
+import { cookieIssuingGuard } from '../auth/routes/macro.ts'
 import { op } from '../http/openapi.ts'
 import { requestLang } from '../i18n/negotiate.ts'
 import type { Accounts } from './accounts.ts'
 import { Detail, RegisterBody, RegisterResponse, ResendEmailBody, VerifyEmailBody } from './schemas.ts'
-import { publicUser } from './user.ts'
+import { publicUser } from '../users/user.ts'
 
 export const registrationRoutes = (config: ServerConfig, accounts: Accounts, throttle: Throttle) =>
   new Elysia({ name: 'accounts-registration', prefix: '/api/auth' })

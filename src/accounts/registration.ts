@@ -6,8 +6,8 @@ import type { AccountsDeps } from './accounts.ts'
 import type { EmailVerification } from './email-verification.ts'
 import { asUniquenessError, uniquenessErrors } from './identity-rules.ts'
 import { passwordProblems } from './password-rules.ts'
-import { hashParams, hashPassword } from './passwords.ts'
-import { type UserRow, createUsersRepo } from './users.repo.ts'
+import { hashParams, hashPassword } from '../users/passwords.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 
 export interface RegistrationInput {
   readonly username: string

@@ -1,6 +1,7 @@
 // Every accounts route as one plugin for createApp: registration, user, password, and the link pages.
 import { Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
+import type { WithAuth } from '../auth/services.ts'
+import type { Deps } from '../deps.ts'
 import { createThrottle } from '../auth/throttle.ts'
 import { createAccounts } from './accounts.ts'
 import { loginLinkRoutes } from './login-link.routes.ts'
@@ -9,7 +10,7 @@ import { passwordRoutes } from './password.routes.ts'
 import { registrationRoutes } from './registration.routes.ts'
 import { userRoutes } from './user.routes.ts'
 
-export function accountsRoutes(deps: Deps) {
+export function accountsRoutes(deps: Deps & WithAuth) {
   const accounts = createAccounts(deps)
   const throttle = createThrottle(deps)
   const routes = new Elysia({ name: 'accounts' })

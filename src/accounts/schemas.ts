@@ -3,7 +3,7 @@
 import { Detail } from '../http/openapi.ts'
 import { displayName, email, password, requiredString, z } from '../http/fields.ts'
 import { USERNAME_MAX, USERNAME_MESSAGE, USERNAME_PATTERN } from './identity-rules.ts'
-import { UserSchema } from './user.ts'
+import { UserSchema } from '../users/user.ts'
 
 const username = () => requiredString(USERNAME_MAX).regex(USERNAME_PATTERN, USERNAME_MESSAGE)
 const name = () => displayName(150)

@@ -1,19 +1,20 @@
 // GET | PUT | PATCH user/: the logged-in user's profile, including the e-mail change with re-verification.
 import { Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
-import { authPlugin } from '../http/auth.ts'
+import type { WithAuth } from '../auth/services.ts'
+import type { Deps } from '../deps.ts'
+import { authPlugin } from '../auth/routes/macro.ts'
 import { op } from '../http/openapi.ts'
 import { requestLang } from '../i18n/negotiate.ts'
 import type { Accounts } from './accounts.ts'
 import { UserPatchBody, UserSchema, UserUpdateBody } from './schemas.ts'
-import { publicUser } from './user.ts'
+import { publicUser } from '../users/user.ts'
 
 const EMAIL_CHANGE =
   'Changing `email` with ACCOUNT_EMAIL_VERIFICATION `none` takes effect at once; otherwise the new address is kept in ' +
   '`pending_email`, a verification e-mail goes to it, and `email` changes when that key is verified. ' +
   'Usernames and e-mails stay unique regardless of letter case.'
 
-export const userRoutes = (deps: Deps, accounts: Accounts) =>
+export const userRoutes = (deps: Deps & WithAuth, accounts: Accounts) =>
   new Elysia({ name: 'accounts-user', prefix: '/api/auth' })
     .use(authPlugin(deps))
     .get('/user', ({ user }) => publicUser(user), {

@@ -1,6 +1,6 @@
 // Turns a presented credential (access JWT or token-mode key) into the user and live session behind it.
 // Per request: one signature check (cached key) and one indexed lookup; nothing about revocation is cached.
-import type { UserRow } from '../accounts/users.repo.ts'
+import type { UserRow } from '../users/users.repo.ts'
 import type { Db } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
 import { sha256 } from '../lib/crypto.ts'

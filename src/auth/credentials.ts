@@ -1,8 +1,8 @@
 // Login credentials: find the account by username or e-mail (ACCOUNT_LOGIN_METHODS) and check the
 // password, with the same answer and about the same work for an unknown user, a wrong password and
 // an inactive account.
-import { hasUsablePassword, hashParams, hashPassword, needsRehash, verifyPassword } from '../accounts/passwords.ts'
-import { createUsersRepo, type UserRow } from '../accounts/users.repo.ts'
+import { hasUsablePassword, hashParams, hashPassword, needsRehash, verifyPassword } from '../users/passwords.ts'
+import { createUsersRepo, type UserRow } from '../users/users.repo.ts'
 import type { Config } from '../config/settings.ts'
 import type { Database } from '../db/open.ts'
 import { randomToken } from '../lib/crypto.ts'

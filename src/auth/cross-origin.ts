@@ -1,5 +1,5 @@
 // Why a browser frontend on another origin sent no credentials: the hint added to its 401s, and the
-// start-up note on what such a frontend needs. Framework-free; src/http/auth.ts uses the hint.
+// start-up note on what such a frontend needs. Framework-free; src/auth/routes/macro.ts uses the hint.
 import type { Config } from '../config/settings.ts'
 import { isCrossSite } from '../lib/sites.ts'
 

@@ -1,5 +1,5 @@
 // CSRF tokens for cookie-authenticated requests (double-submit cookie, signed and bound to the session),
-// and Django's Origin and Referer rules (API.md §4). Framework-free; src/http/auth.ts applies it.
+// and Django's Origin and Referer rules (API.md §4). Framework-free; src/auth/routes/macro.ts applies it.
 import { createHmac } from 'node:crypto'
 import { randomToken, safeEqual } from '../lib/crypto.ts'
 

@@ -1,4 +1,5 @@
 // The authentication failures of API.md §1/§4 as domain errors (401 with WWW-Authenticate, 403 CSRF).
+import { ErrorCode } from '../lib/error-codes.ts'
 import { ApiError } from '../lib/errors.ts'
 import { TokenRejected } from './jwt.ts'
 
@@ -8,11 +9,11 @@ const challenge = (invalid: boolean) => ({
 })
 
 export const notAuthenticated = () =>
-  new ApiError(401, 'Authentication credentials were not provided.', 'not_authenticated', challenge(false))
+  new ApiError(401, 'Authentication credentials were not provided.', ErrorCode.not_authenticated, challenge(false))
 
 /** An invalid, expired or revoked credential. */
 export const tokenNotValid = (detail = 'Given token not valid for any token type') =>
-  new ApiError(401, detail, 'token_not_valid', challenge(true))
+  new ApiError(401, detail, ErrorCode.token_not_valid, challenge(true))
 
 /**
  * The claims `verifying` resolves to; a token it rejects becomes 401 token_not_valid, saying why (expired,
@@ -28,6 +29,6 @@ export async function verifiedOr401<T>(verifying: Promise<T>, opts: { withReason
 }
 
 export const badAuthorizationHeader = (detail: string) =>
-  new ApiError(401, detail, 'bad_authorization_header', challenge(false))
+  new ApiError(401, detail, ErrorCode.bad_authorization_header, challenge(false))
 
-export const csrfFailed = (reason: string) => new ApiError(403, `CSRF Failed: ${reason}`, 'csrf_failed')
+export const csrfFailed = (reason: string) => new ApiError(403, `CSRF Failed: ${reason}`, ErrorCode.csrf_failed)

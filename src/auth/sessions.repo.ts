@@ -1,5 +1,5 @@
 // SQL for the sessions table: one row per login, looked up on every authenticated request.
-import type { UserRow } from '../accounts/users.repo.ts'
+import type { UserRow } from '../users/users.repo.ts'
 import { type Db, sql, then } from '../db/engine.ts'
 
 export interface SessionRow {

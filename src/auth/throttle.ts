@@ -4,7 +4,7 @@
 import type { Config } from '../config/settings.ts'
 import { type RateAction, type RateLimit, type RateScope, rateLimits } from '../config/rate-limits.ts'
 import type { Db } from '../db/engine.ts'
-import { clientIp } from '../http/server.ts'
+import { clientIp } from '../http/client-ip.ts'
 import type { Clock } from '../lib/clock.ts'
 import { sha256 } from '../lib/crypto.ts'
 import { throttled } from '../lib/errors.ts'

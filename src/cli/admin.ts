@@ -2,9 +2,9 @@
 // verify-email`, `sessions list|revoke`, `outbox retry`, `audit list`. Lists take --json; a refusal the
 // operator can fix exits 1, a malformed command line 2.
 import { AdminError, type Admin, createAdmin } from '../accounts/admin.ts'
-import type { UserRow } from '../accounts/users.repo.ts'
+import type { UserRow } from '../users/users.repo.ts'
 import { importDjangoUsers, planDjangoImport } from '../accounts/django-import.ts'
-import { hashParams } from '../accounts/passwords.ts'
+import { hashParams } from '../users/passwords.ts'
 import { createAuditRepo } from '../audit/audit.repo.ts'
 import type { SessionRow } from '../auth/sessions.repo.ts'
 import type { ServerConfig } from '../config/data-dir.ts'

@@ -1,8 +1,8 @@
 // `authkit users create`: add an account from the shell (e.g. the first admin), optionally pre-verified.
 import { USERNAME_MAX, USERNAME_PATTERN, uniquenessErrors } from '../accounts/identity-rules.ts'
 import { passwordProblems } from '../accounts/password-rules.ts'
-import { hashParams, hashPassword } from '../accounts/passwords.ts'
-import { createUsersRepo } from '../accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../users/passwords.ts'
+import { createUsersRepo } from '../users/users.repo.ts'
 import { email as emailField } from '../http/fields.ts'
 import { UsageError } from './args.ts'
 import type { Command } from './commands.ts'

@@ -3,6 +3,7 @@
 import { Elysia } from 'elysia'
 import { type Lang, requestLang } from '../i18n/negotiate.ts'
 import { translate, translateFields } from '../i18n/translate.ts'
+import { ErrorCode } from '../lib/error-codes.ts'
 import { ApiError, FieldErrors } from '../lib/errors.ts'
 import type { Logger } from './logger.ts'
 
@@ -64,7 +65,7 @@ async function readBody(request: Request, contentType: string, limit: number): P
       return JSON.parse(new TextDecoder().decode(raw))
     } catch {
       // Not the parser's message: it quotes the token it stopped at, which may be an unquoted password.
-      throw new ApiError(400, JSON_PARSE_ERROR, 'parse_error')
+      throw new ApiError(400, JSON_PARSE_ERROR, ErrorCode.parse_error)
     }
   }
   if (mediaType === 'application/x-www-form-urlencoded') {
@@ -75,20 +76,20 @@ async function readBody(request: Request, contentType: string, limit: number): P
     try {
       form = await new Response(raw, { headers: { 'content-type': contentType } }).formData()
     } catch {
-      throw new ApiError(400, 'Multipart form parse error - Invalid boundary or body.', 'parse_error')
+      throw new ApiError(400, 'Multipart form parse error - Invalid boundary or body.', ErrorCode.parse_error)
     }
     const out: Record<string, unknown> = {}
     for (const [k, v] of form.entries()) out[k] = v
     return out
   }
   const shown = mediaType || 'none'
-  throw new ApiError(415, `Unsupported media type "${shown}" in request.`, 'unsupported_media_type')
+  throw new ApiError(415, `Unsupported media type "${shown}" in request.`, ErrorCode.unsupported_media_type)
 }
 
 export const JSON_PARSE_ERROR = 'JSON parse error - Expecting value: the body is not valid JSON.'
 
 const tooLarge = (limit: number) =>
-  new ApiError(413, `Request body is larger than the ${limit}-byte limit.`, 'request_too_large')
+  new ApiError(413, `Request body is larger than the ${limit}-byte limit.`, ErrorCode.request_too_large)
 
 export interface ConventionsOptions {
   maxBodySize: number
@@ -126,25 +127,25 @@ function englishErrorResponse(error: unknown, code: string | number, request: Re
       return json(400, validationToFields(all))
     }
     case 'PARSE':
-      return json(400, errorBody('Malformed request.', 'parse_error'))
+      return json(400, errorBody('Malformed request.', ErrorCode.parse_error))
     case 'INVALID_COOKIE_SIGNATURE':
-      return json(400, errorBody('Malformed cookie.', 'bad_cookie'))
+      return json(400, errorBody('Malformed cookie.', ErrorCode.bad_cookie))
     case 'NOT_FOUND': {
       const path = requestPath(request.url)
       const allowed = opts.allowedMethods(path)
       if (allowed.length > 0 && !allowed.includes(request.method)) {
-        return json(405, errorBody(`Method "${request.method}" not allowed.`, 'method_not_allowed'), {
+        return json(405, errorBody(`Method "${request.method}" not allowed.`, ErrorCode.method_not_allowed), {
           allow: allowed.join(', '),
         })
       }
-      return json(404, errorBody('Not found.', 'not_found'))
+      return json(404, errorBody('Not found.', ErrorCode.not_found))
     }
   }
   // Unexpected: log the kind and message (never the request body), answer without details.
   const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   opts.log.error(`${request.method} ${requestPath(request.url)}: ${what}`)
   if (error instanceof Error && error.stack) opts.log.error(error.stack.split('\n').slice(1, 6).join('\n'))
-  return json(500, errorBody('A server error occurred.', 'server_error'))
+  return json(500, errorBody('A server error occurred.', ErrorCode.server_error))
 }
 
 export const httpConventions = (opts: ConventionsOptions) =>

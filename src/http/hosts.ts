@@ -3,6 +3,7 @@
 // ignored, `.example.com` matches the domain and its subdomains, `*` matches any well-formed host.
 import { Elysia } from 'elysia'
 import { allowedHosts } from '../config/allowed-hosts.ts'
+import { ErrorCode } from '../lib/error-codes.ts'
 import { errorBody } from './conventions.ts'
 
 /** Django's host_validation_re: a DNS-like name or a bracketed IPv6 literal, then an optional port. */
@@ -47,7 +48,7 @@ const CACHE_MAX = 1000
 
 /** Django's message; answered from the hook directly, before the app has parsed anything. */
 const badHost = (host: string): Response =>
-  Response.json(errorBody(`Invalid HTTP_HOST header: '${host.slice(0, SHOWN_MAX)}'.`, 'bad_host'), { status: 400 })
+  Response.json(errorBody(`Invalid HTTP_HOST header: '${host.slice(0, SHOWN_MAX)}'.`, ErrorCode.bad_host), { status: 400 })
 
 /** The first hook of the app: answers 400 bad_host for a Host outside ALLOWED_HOSTS. */
 export function hostGuard(config: { allowedHosts: readonly string[]; publicUrl: string | null }) {

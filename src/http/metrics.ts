@@ -5,7 +5,7 @@ import { type AnyElysia, Elysia } from 'elysia'
 import type { Config } from '../config/settings.ts'
 import { safeEqual } from '../lib/crypto.ts'
 import { notAuthenticated } from '../lib/errors.ts'
-import { type Metrics, UNMATCHED_ROUTE } from '../ops/metrics.ts'
+import { type Metrics, UNMATCHED_ROUTE } from '../lib/metrics.ts'
 
 export interface HttpMetrics {
   /** Installed before every other plugin: its error hook must run before the one that answers. */

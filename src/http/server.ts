@@ -1,6 +1,8 @@
-// Serves the app with Bun.serve: access log, client address, body-size cap and graceful stop.
+// Serves the app with Bun.serve: access log, body-size cap and graceful stop.
 import type { Server } from 'bun'
-import { SECURITY_HEADERS, requestPath } from './conventions.ts'
+import { clientIp, rememberPeer } from './client-ip.ts'
+import { SECURITY_HEADERS, errorBody, requestPath } from './conventions.ts'
+import { ErrorCode } from '../lib/error-codes.ts'
 import type { Logger } from './logger.ts'
 import { type AccessRecord, accessJson, accessText, requestIdFor, userOf } from './request-log.ts'
 
@@ -8,31 +10,13 @@ interface Handler {
   handle(request: Request): Response | Promise<Response>
 }
 
-const peers = new WeakMap<Request, Server<undefined>>()
-
-/** The client's address: the socket peer, or X-Forwarded-For's last untrusted hop when the peer is a trusted proxy. */
-export function clientIp(request: Request, trustedProxies: readonly string[] = []): string {
-  const peer = peers.get(request)?.requestIP(request)?.address ?? 'unknown'
-  if (!trustedProxies.includes(peer)) return peer
-  const hops = (request.headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean)
-  for (let i = hops.length - 1; i >= 0; i--) if (!trustedProxies.includes(hops[i]!)) return hops[i]!
-  return peer
-}
+const SERVER_ERROR = JSON.stringify(errorBody('A server error occurred.', ErrorCode.server_error))
 
 const serverError = () =>
-  new Response('{"detail":"A server error occurred.","code":"server_error"}', {
+  new Response(SERVER_ERROR, {
     status: 500,
     headers: { 'content-type': 'application/json', ...SECURITY_HEADERS },
   })
-
-/** Whether a trusted proxy says the client reached it over HTTPS (X-Forwarded-Proto; any other peer is not believed). */
-export function forwardedHttps(request: Request, trustedProxies: readonly string[] = []): boolean {
-  if (trustedProxies.length === 0) return false
-  const proto = request.headers.get('x-forwarded-proto')
-  if (proto === null) return false
-  const peer = peers.get(request)?.requestIP(request)?.address ?? 'unknown'
-  return trustedProxies.includes(peer) && proto.split(',')[0]!.trim().toLowerCase() === 'https'
-}
 
 export interface ServeOptions {
   port: number
@@ -57,7 +41,7 @@ export function serve(app: Handler, opts: ServeOptions): Server<undefined> {
     async fetch(request, server) {
       const start = performance.now()
       const requestId = requestIdFor(request)
-      peers.set(request, server) // asked for the peer address only when needed (a syscall)
+      rememberPeer(request, server)
       let response: Response
       try {
         response = await app.handle(request)

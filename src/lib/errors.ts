@@ -1,4 +1,6 @@
-// Domain errors with stable machine codes; src/http/errors.ts is the one place that turns them into HTTP.
+// Domain errors with stable machine codes (the table in ./error-codes.ts); src/http/conventions.ts is
+// the one place that turns them into HTTP.
+import { ErrorCode } from './error-codes.ts'
 
 /** A failure the client caused or may see, rendered as `{"detail", "code"}` with `status`. */
 export class ApiError extends Error {
@@ -36,21 +38,21 @@ export class FieldErrors extends Error {
   }
 }
 
-export const notFound = () => new ApiError(404, 'Not found.', 'not_found')
+export const notFound = () => new ApiError(404, 'Not found.', ErrorCode.not_found)
 
 export const notAuthenticated = (wwwAuthenticate = 'Bearer realm="api"') =>
-  new ApiError(401, 'Authentication credentials were not provided.', 'not_authenticated', {
+  new ApiError(401, 'Authentication credentials were not provided.', ErrorCode.not_authenticated, {
     'www-authenticate': wwwAuthenticate,
   })
 
 export const permissionDenied = (detail = 'You do not have permission to perform this action.') =>
-  new ApiError(403, detail, 'permission_denied')
+  new ApiError(403, detail, ErrorCode.permission_denied)
 
 export const throttled = (retryAfterSeconds: number) =>
   new ApiError(
     429,
     `Request was throttled. Expected available in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
-    'throttled',
+    ErrorCode.throttled,
     { 'retry-after': String(retryAfterSeconds) },
   )
 

@@ -2,7 +2,7 @@
 // login flow and the management routes only talk to this interface, so a new method (passkeys) is one
 // more entry here, nothing else.
 import { mfaCodeMail } from '../../views/email/mfa-code.tsx'
-import type { UserRow } from '../accounts/users.repo.ts'
+import type { UserRow } from '../users/users.repo.ts'
 import type { Config } from '../config/settings.ts'
 import type { Db } from '../db/engine.ts'
 import { safeEqual } from '../lib/crypto.ts'

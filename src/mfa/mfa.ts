@@ -2,8 +2,9 @@
 // and the second login step (challenge, verify, change method, resend). Framework-free; the routes in
 // ./routes.ts translate. Every code is spent inside the transaction that acts on it, so a code, a backup
 // code or an ephemeral token works once even when two requests race.
-import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 import { record } from '../audit/audit.ts'
+import type { SecondFactorStep } from '../auth/services.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
 import { type Database, type Db, isUniqueViolation } from '../db/engine.ts'
 import type { Clock } from '../lib/clock.ts'
@@ -24,11 +25,7 @@ export interface MfaDeps {
 }
 
 /** The first step's answer for a user with a primary active method. */
-export interface MfaChallenge {
-  readonly ephemeral_token: string
-  readonly method: string
-  readonly mfa_enabled: true
-}
+export type MfaChallenge = SecondFactorStep
 
 export interface MethodStatus {
   readonly name: string
@@ -377,3 +374,8 @@ export function createMfa(deps: MfaDeps) {
 }
 
 export type Mfa = ReturnType<typeof createMfa>
+
+/** What the MFA routes and the UI are built from: the app's one MFA service, made by createApp. */
+export interface WithMfa {
+  readonly mfa: Mfa
+}

@@ -3,11 +3,12 @@
 import { Elysia } from 'elysia'
 import { signIn } from '../auth/routes/respond.ts'
 import { loginResponse } from '../auth/routes/schemas.ts'
-import { authServices } from '../auth/services.ts'
+import type { WithAuth } from '../auth/services.ts'
 import { createThrottle } from '../auth/throttle.ts'
 import type { Deps } from '../deps.ts'
-import { authPlugin, cookieIssuingGuard } from '../http/auth.ts'
+import { authPlugin, cookieIssuingGuard } from '../auth/routes/macro.ts'
 import { Detail, op } from '../http/openapi.ts'
+import type { WithMfa } from './mfa.ts'
 import { MFA_MESSAGES as M } from './messages.ts'
 import {
   BackupCodesResponse,
@@ -24,18 +25,18 @@ import {
   resendBody,
   verifyBody,
 } from './schemas.ts'
-import { mfaService } from './services.ts'
+
+type MfaRouteDeps = Deps & WithAuth & WithMfa
 
 const TOKEN_RULES =
   'The ephemeral token is single-use, bound to its user and method, expires after MFA_EPHEMERAL_TOKEN_EXPIRY and dies after ' +
   'MFA_MAX_ATTEMPTS wrong codes (counted across change-method and resend): `{"non_field_errors":["Invalid token"]}`.'
 
 /** login/verify/, login/change-method/, login/resend/: no credentials, the ephemeral token is the proof. */
-function loginStepRoutes(deps: Deps) {
-  const { config, clock } = deps
-  const mfa = mfaService(deps)
+function loginStepRoutes(deps: MfaRouteDeps) {
+  const { config, clock, mfa } = deps
   const throttle = createThrottle(deps)
-  const issuer = authServices(deps).issuer
+  const issuer = deps.auth.issuer
   return new Elysia({ name: 'mfa-login', prefix: '/api/auth' })
     .use(cookieIssuingGuard(config))
     .post(
@@ -100,9 +101,8 @@ function loginStepRoutes(deps: Deps) {
 }
 
 /** mfa/...: the logged-in user's methods. */
-function manageRoutes(deps: Deps) {
-  const { config } = deps
-  const mfa = mfaService(deps)
+function manageRoutes(deps: MfaRouteDeps) {
+  const { config, mfa } = deps
   const names = mfa.names
   const doc = (operationId: string, summary: string, description: string, responses: Parameters<typeof op>[0]['responses']) =>
     op({ operationId, tags: ['mfa'], summary, description, authenticated: true, responses })
@@ -241,7 +241,7 @@ function manageRoutes(deps: Deps) {
 }
 
 /** `.use(mfaRoutes(deps))` in createApp: nothing at all without USE_MFA (every route 404). */
-export function mfaRoutes(deps: Deps) {
+export function mfaRoutes(deps: MfaRouteDeps) {
   const plugin = new Elysia({ name: 'mfa' })
   if (!deps.config.useMfa) return plugin
   return plugin.use(loginStepRoutes(deps)).use(manageRoutes(deps))

@@ -1,26 +1,16 @@
 // The Prometheus series of API.md §12 (prom-client), one registry per app: requests by route and status
 // with latencies, logins by outcome, refreshes and reuse detections, hash time, outbox, database size.
-// Built only with METRICS_ENABLED; everything that records takes it as an optional dependency.
+// Built only with METRICS_ENABLED; everything that records takes it (the Metrics of lib/metrics.ts) as an
+// optional dependency.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
-import { onHashTimed } from '../accounts/passwords.ts'
+import { onHashTimed } from '../users/passwords.ts'
 import type { Database } from '../db/open.ts'
+import type { LoginOutcome, Metrics } from '../lib/metrics.ts'
 import { createMetricsRepo } from './metrics.repo.ts'
 
-export type LoginOutcome = 'ok' | 'failed' | 'throttled' | 'mfa'
 const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['ok', 'failed', 'throttled', 'mfa']
 
-/** The label of a request that matched no route: one series for every unknown path, never the path itself. */
-export const UNMATCHED_ROUTE = 'unmatched'
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
-
-export interface Metrics {
-  readonly registry: Registry
-  /** One answered request; `route` is the route template (or UNMATCHED_ROUTE). */
-  request(method: string, route: string, status: number, seconds: number): void
-  login(outcome: LoginOutcome): void
-  refreshed(): void
-  refreshReuse(): void
-}
 
 export function createMetrics(db: Database): Metrics {
   const registry = new Registry()

@@ -1,12 +1,13 @@
 // The passkey routes (USE_PASSKEYS): registration and the list for a signed-in user, and sign-in.
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import { Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
 import { signIn } from '../auth/routes/respond.ts'
 import { loginResponse } from '../auth/routes/schemas.ts'
-import { authServices } from '../auth/services.ts'
+import type { WithAuth } from '../auth/services.ts'
+import type { Deps } from '../deps.ts'
+import type { WithSignInWays } from '../users/sign-in-ways.ts'
 import { createThrottle } from '../auth/throttle.ts'
-import { authPlugin, cookieIssuingGuard } from '../http/auth.ts'
+import { authPlugin, cookieIssuingGuard } from '../auth/routes/macro.ts'
 import { op } from '../http/openapi.ts'
 import { z } from '../http/fields.ts'
 import { notFound } from '../lib/errors.ts'
@@ -20,14 +21,14 @@ const passkeyId = (raw: string): number => {
   return Number(raw)
 }
 
-export function passkeysRoutes(deps: Deps) {
+export function passkeysRoutes(deps: Deps & WithAuth & WithSignInWays) {
   const { config, clock } = deps
   const passkeys = createPasskeys(deps)
   const throttle = createThrottle(deps)
-  const s = authServices(deps)
+  const s = deps.auth
   const rp = (request: Request) => relyingParty(config, request.url)
 
-  return new Elysia({ name: 'passkeys', prefix: '/api/auth/passkeys', seed: s.seed })
+  return new Elysia({ name: 'passkeys', prefix: '/api/auth/passkeys', seed: deps.seed })
     .use(authPlugin(deps))
     .use(cookieIssuingGuard(config))
     .post('/register/options', ({ user, request }) => passkeys.registrationOptions(user, rp(request)), {

@@ -10,13 +10,13 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server'
 import { decodeClientDataJSON, isoBase64URL } from '@simplewebauthn/server/helpers'
-import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { LAST_WAY_TO_SIGN_IN, type SignInWays } from '../users/sign-in-ways.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 import { record } from '../audit/audit.ts'
 import { type Database, isUniqueViolation } from '../db/engine.ts'
 import { type Clock, isoTime } from '../lib/clock.ts'
 import { randomToken, sha256 } from '../lib/crypto.ts'
 import { FieldErrors, notFound } from '../lib/errors.ts'
-import { LAST_WAY_TO_SIGN_IN, signInWays } from '../social/sign-in-ways.ts'
 import { createChallengesRepo } from './challenges.repo.ts'
 import { type PasskeyRow, createPasskeysRepo } from './passkeys.repo.ts'
 import type { RelyingParty } from './relying-party.ts'
@@ -51,7 +51,7 @@ function signedChallenge(credential: { response?: { clientDataJSON?: unknown } }
   }
 }
 
-export function createPasskeys({ db, clock }: { db: Database; clock: Clock }) {
+export function createPasskeys({ db, clock, signInWays }: { db: Database; clock: Clock; signInWays: SignInWays }) {
   const passkeys = createPasskeysRepo(db)
   const challenges = createChallengesRepo(db)
   const users = createUsersRepo(db)

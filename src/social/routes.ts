@@ -1,15 +1,17 @@
 // Social login's routes under /api/auth/social/: DRF Auth Kit's API (code exchange, connect, accounts)
 // and the browser flow (authorize -> provider -> callback) that needs no frontend code.
 import { Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
 import { parseCookies, setCookieLine } from '../auth/cookies.ts'
 import { beginSignIn } from '../auth/routes/respond.ts'
-import { authServices } from '../auth/services.ts'
-import { authPlugin, authenticateRequest, cookieIssuingGuard, isSecure, ownOrigin } from '../http/auth.ts'
+import type { WithAuth } from '../auth/services.ts'
+import type { Deps } from '../deps.ts'
+import type { WithSignInWays } from '../users/sign-in-ways.ts'
+import { authPlugin, authenticateRequest, cookieIssuingGuard, isSecure, ownOrigin } from '../auth/routes/macro.ts'
 import { createThrottle } from '../auth/throttle.ts'
 import { optionalString, requiredString, z } from '../http/fields.ts'
 import { Detail, op } from '../http/openapi.ts'
 import { isoTime } from '../lib/clock.ts'
+import { ErrorCode } from '../lib/error-codes.ts'
 import { ApiError, FieldErrors, notFound } from '../lib/errors.ts'
 import { signInResponse } from '../auth/routes/schemas.ts'
 import { safeNext } from './redirects.ts'
@@ -46,10 +48,9 @@ const publicAccount = (a: SocialAccountRow) => ({
   date_joined: isoTime(a.date_joined),
 })
 
-export function socialRoutes(deps: Deps & { providerTimeoutSeconds?: number }) {
+export function socialRoutes(deps: Deps & WithAuth & WithSignInWays & { providerTimeoutSeconds?: number }) {
   const { config, clock } = deps
   const social = createSocial(deps)
-  const s = authServices(deps)
   const throttle = createThrottle(deps)
   const callbackUrl = (request: Request, slug: string) => `${ownOrigin(request, config)}/api/auth/social/${slug}/callback/`
   const stateCookie = (request: Request, value: string, maxAge: number) =>
@@ -81,7 +82,7 @@ export function socialRoutes(deps: Deps & { providerTimeoutSeconds?: number }) {
     redirectUri: body.redirect_uri || callbackUrl(request, slug),
   })
 
-  let app = new Elysia({ name: 'social', prefix: '/api/auth/social', seed: s.seed }).use(authPlugin(deps)).use(cookieIssuingGuard(config))
+  let app = new Elysia({ name: 'social', prefix: '/api/auth/social', seed: deps.seed }).use(authPlugin(deps)).use(cookieIssuingGuard(config))
 
   for (const p of config.socialProviders) {
     const slug = p.slug
@@ -139,7 +140,7 @@ export function socialRoutes(deps: Deps & { providerTimeoutSeconds?: number }) {
           const next = safeNext(query.next, own, config)
           if (next === null) throw FieldErrors.of('next', 'This redirect target is not allowed.')
           let userId: number | null = null
-          if (query.process === 'connect') userId = (await authenticateRequest(request, config, s)).user.id
+          if (query.process === 'connect') userId = (await authenticateRequest(request, config, deps.auth)).user.id
           const { url, state } = await social.start(slug, { redirectUri: callbackUrl(request, slug), next, userId })
           set.status = 302
           set.headers.location = url.href
@@ -186,7 +187,7 @@ export function socialRoutes(deps: Deps & { providerTimeoutSeconds?: number }) {
               // The browser flow has no page for the second step: a user with MFA is not signed in here
               // (never an MFA bypass); the API flow (POST social/{slug}/) answers the MFA step instead.
               if ('ephemeral_token' in answer) {
-                throw new ApiError(403, 'This account uses multi-factor authentication: sign in through the API flow (POST social/' + slug + '/) or with the password.', 'mfa_required')
+                throw new ApiError(403, 'This account uses multi-factor authentication: sign in through the API flow (POST social/' + slug + '/) or with the password.', ErrorCode.mfa_required)
               }
               const issued = set.headers['set-cookie']
               if (Array.isArray(issued)) cookies.push(...(issued as string[]))

@@ -1,8 +1,9 @@
 // Social login's account rules: who a provider account signs in as, connecting and removing provider
 // accounts, and the browser flow's single-use state. No HTTP here; src/social/routes.ts adapts it.
 import { USERNAME_MAX } from '../accounts/identity-rules.ts'
-import { unusablePasswordHash } from '../accounts/passwords.ts'
-import { type UserRow, createUsersRepo } from '../accounts/users.repo.ts'
+import { unusablePasswordHash } from '../users/passwords.ts'
+import { LAST_WAY_TO_SIGN_IN, type SignInWays } from '../users/sign-in-ways.ts'
+import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 import { record } from '../audit/audit.ts'
 import { EMAIL_NOT_VERIFIED, INVALID_CREDENTIALS } from '../auth/credentials.ts'
 import type { ServerConfig } from '../config/data-dir.ts'
@@ -13,7 +14,6 @@ import type { Clock } from '../lib/clock.ts'
 import { randomToken, safeEqual, sha256 } from '../lib/crypto.ts'
 import { FieldErrors, notFound } from '../lib/errors.ts'
 import { type ExchangeInput, type Profile, ProviderError, type ProviderClient, createProviderClient } from './client.ts'
-import { LAST_WAY_TO_SIGN_IN, signInWays } from './sign-in-ways.ts'
 import { type SocialAccountRow, createSocialRepo } from './social.repo.ts'
 
 export const EXCHANGE_FAILED = 'Failed to exchange code for access token'
@@ -30,6 +30,7 @@ export interface SocialDeps {
   readonly clock: Clock
   /** How long a provider may take to answer (token, userinfo, JWKS, discovery). */
   readonly providerTimeoutSeconds?: number
+  readonly signInWays: SignInWays
 }
 
 /** A browser flow's return: who signed in (or was connected) and where to send the browser. */
@@ -44,7 +45,7 @@ async function freeUsername(users: ReturnType<typeof createUsersRepo>, email: st
 }
 
 export function createSocial(deps: SocialDeps) {
-  const { config, db, clock } = deps
+  const { config, db, clock, signInWays } = deps
   const users = createUsersRepo(db)
   const social = createSocialRepo(db)
   const clients = new Map<string, ProviderClient>(

@@ -6,7 +6,7 @@ import { type AnyElysia, Elysia } from 'elysia'
 import { z } from 'zod'
 import { type MethodState, MfaMethods, MfaSection } from '../../views/mfa/section.tsx'
 import type { Deps } from '../deps.ts'
-import { mfaService } from '../mfa/services.ts'
+import type { WithMfa } from '../mfa/mfa.ts'
 import { MFA_SCRIPT_URL } from './assets.ts'
 import { htmlResponse } from './respond.ts'
 import { credentialHeaders } from './session.ts'
@@ -23,9 +23,9 @@ async function methodsOf(root: AnyElysia, request: Request): Promise<MethodState
 }
 
 /** The MFA section of the main page (rendered HTML), or '' without USE_MFA. */
-export async function mfaSection(deps: Deps, root: AnyElysia, request: Request): Promise<string> {
+export async function mfaSection(deps: Deps & WithMfa, root: AnyElysia, request: Request): Promise<string> {
   if (!deps.config.useMfa) return ''
-  return MfaSection({ names: mfaService(deps).names, methods: await methodsOf(root, request), scriptUrl: MFA_SCRIPT_URL })
+  return MfaSection({ names: deps.mfa.names, methods: await methodsOf(root, request), scriptUrl: MFA_SCRIPT_URL })
 }
 
 /** GET /api/auth/ui/mfa/methods/: the methods table, re-rendered after each API call. */
@@ -38,7 +38,7 @@ export const mfaUiRoutes = (deps: Deps, root: AnyElysia) => {
 }
 
 /** The MFA part of the testing UI, as one of its feature sections. */
-export const mfaUi = (deps: Deps, root: AnyElysia): UiFeature => ({
+export const mfaUi = (deps: Deps & WithMfa, root: AnyElysia): UiFeature => ({
   section: (request) => mfaSection(deps, root, request),
   routes: mfaUiRoutes(deps, root),
 })

@@ -6,7 +6,7 @@ import webauthnPath from '../../node_modules/@simplewebauthn/browser/dist/bundle
 import { type AnyElysia, Elysia } from 'elysia'
 import { z } from 'zod'
 import { type PasskeyItem, PasskeyList, PasswordlessPage } from '../../views/passkeys/passwordless.tsx'
-import type { Deps } from '../app.ts'
+import type { Deps } from '../deps.ts'
 import { notFound } from '../lib/errors.ts'
 import { assetUrls } from './assets.ts'
 import { htmlResponse } from './respond.ts'

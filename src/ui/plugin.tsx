@@ -2,7 +2,8 @@
 // Pages read state the way any client would (GET user/ through the app); forms call the real API.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { type AnyElysia, Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
+import type { Deps } from '../deps.ts'
+import type { WithMfa } from '../mfa/mfa.ts'
 import { routeMethods } from '../http/routes.ts'
 import { requestLang } from '../i18n/negotiate.ts'
 import { renderIn } from '../i18n/translate.ts'
@@ -27,7 +28,7 @@ const MAILBOX_SIZE = 50
 const hidden = { detail: { hide: true } }
 
 /** Feature sections of the main page, in page order: one line per feature. */
-const uiFeatures = (deps: Deps, root: AnyElysia): UiFeature[] => [
+const uiFeatures = (deps: Deps & WithMfa, root: AnyElysia): UiFeature[] => [
   mfaUi(deps, root),
   socialUi(deps, root),
 ]
@@ -146,7 +147,7 @@ function uiRoutes(deps: Deps, root: AnyElysia, features: readonly UiFeature[]) {
  * `.use(uiPlugin(deps))` in createApp. A function plugin, because the UI needs the finished root app:
  * its route table (for the browsable API) and its `handle` (to ask the API who is logged in).
  */
-export function uiPlugin(deps: Deps) {
+export function uiPlugin(deps: Deps & WithMfa) {
   return <const A extends AnyElysia>(root: A): A => {
     if (!deps.config.debug) return root
     const features = uiFeatures(deps, root)

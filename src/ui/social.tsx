@@ -1,7 +1,7 @@
 // The testing UI's social login panel (views/social/): its section of the main page and its refresh route.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
 import { type AnyElysia, Elysia } from 'elysia'
-import type { Deps } from '../app.ts'
+import type { Deps } from '../deps.ts'
 import { SocialPanel } from '../../views/social/social.tsx'
 import type { UiFeature } from './feature.ts'
 import { htmlResponse } from './respond.ts'

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'bun:test'
 import { join } from 'node:path'
 import { importDjangoUsers, planDjangoImport } from '../../src/accounts/django-import.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import { makeTestApp } from '../helpers/app.ts'
 import { selectAll } from '../helpers/db.ts'
 import { cli } from '../cli/helpers.ts'

@@ -1,7 +1,7 @@
 // Password hashing is bounded to one argon2id operation per core plus one, so a burst of logins cannot
 // fill Bun's shared thread pool ahead of the WebCrypto work every JWT signature and check needs.
 import { afterEach, describe, expect, it, spyOn } from 'bun:test'
-import { verifyPassword } from '../../src/accounts/passwords.ts'
+import { verifyPassword } from '../../src/users/passwords.ts'
 
 const spies: { mockRestore(): void }[] = []
 afterEach(() => {

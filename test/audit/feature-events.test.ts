@@ -1,7 +1,7 @@
 // The audit log records the events of MFA, passkeys, social login and sign-in links (API.md §12), each with its user.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import { lastMail, linkIn, registeredAndLoggedIn } from '../accounts/helpers.ts'
 import { bearer, createUser as createAuthUser, mintAccessToken } from '../auth/helpers.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'

@@ -1,11 +1,10 @@
 // Test helpers for authentication: an app with a protected probe route, users, and logins.
 import { Elysia } from 'elysia'
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
-import { authServices } from '../../src/auth/services.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import { createSession } from '../../src/auth/sessions.ts'
 import type { Config } from '../../src/config/settings.ts'
-import { authPlugin } from '../../src/http/auth.ts'
+import { authPlugin } from '../../src/auth/routes/macro.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'
 import { execute } from '../helpers/db.ts'
 
@@ -44,7 +43,7 @@ export async function createUser(
 export async function mintAccessToken(t: TestApp, userId: number) {
   const now = t.clock.now()
   const sessionId = await createSession(t.deps.db, userId, { userAgent: 'test', ip: '127.0.0.1' }, { now, expiresAt: now + 86_400_000 })
-  const token = await authServices(t.deps).jwt.sign('access', {
+  const token = await t.deps.auth.jwt.sign('access', {
     userId,
     sessionId,
     jti: crypto.randomUUID(),

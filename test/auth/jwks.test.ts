@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import * as jose from 'jose'
 import { createApp } from '../../src/app.ts'
 import { rotateSigningKey } from '../../src/auth/keys.ts'
-import { authServices } from '../../src/auth/services.ts'
+import { createAuthServices } from '../../src/auth/services.ts'
 import { openDatabase } from '../../src/db/open.ts'
 import { silentLogger } from '../../src/http/logger.ts'
 import { ManualClock } from '../../src/lib/clock.ts'
@@ -63,7 +63,7 @@ describe('JWKS and signing keys', () => {
     const clock = new ManualClock()
     const config = testConfig()
     const deps = { config, db: openDatabase(path, { clock }), clock, log: silentLogger }
-    const keys = authServices(deps).keys
+    const keys = createAuthServices(deps).keys
     const before = (await keys.signingKey()).kid
     // `authkit keys rotate` in another process: its own connection to the same file.
     const other = openDatabase(path, { clock })

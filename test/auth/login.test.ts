@@ -1,7 +1,7 @@
 // POST login/: credentials, login methods, the response, and what it records.
 import { describe, expect, it } from 'bun:test'
-import { hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import { PASSWORD, bearer, createUser, login, makeAuthApp, setCookieLine, setCookies } from './helpers.ts'
 import { selectOne, execute } from '../helpers/db.ts'
 

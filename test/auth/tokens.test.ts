@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'bun:test'
 import * as jose from 'jose'
 import { rotateSigningKey } from '../../src/auth/keys.ts'
-import { authServices } from '../../src/auth/services.ts'
 import { revokeSession } from '../../src/auth/sessions.ts'
 import { bearer, loggedIn, makeAuthApp, post } from './helpers.ts'
 import { selectOne } from '../helpers/db.ts'
@@ -96,7 +95,7 @@ describe('access token validation', () => {
 
   it('refuses a token for another issuer or audience, even with a valid signature', async () => {
     const { t, header, claims } = await setup({ jwtIssuer: 'https://a.example.com', jwtAudience: 'api' })
-    const { key } = await authServices(t.deps).keys.signingKey()
+    const { key } = await t.deps.auth.keys.signingKey()
     for (const change of [{ iss: 'https://evil.example.com' }, { aud: 'other' }, { iss: undefined }]) {
       const forged = await new jose.SignJWT({ ...claims, ...change }).setProtectedHeader(header as jose.JWTHeaderParameters).sign(key)
       await expectRefused(t, forged)
@@ -105,7 +104,7 @@ describe('access token validation', () => {
 
   it('refuses a validly signed token with another typ', async () => {
     const { t, header, claims } = await setup()
-    const { key } = await authServices(t.deps).keys.signingKey()
+    const { key } = await t.deps.auth.keys.signingKey()
     const forged = await new jose.SignJWT(claims).setProtectedHeader({ ...header, typ: 'JWT' } as jose.JWTHeaderParameters).sign(key)
     await expectRefused(t, forged)
   })
@@ -113,7 +112,7 @@ describe('access token validation', () => {
 
 /** Compact JWS signed by hand with the server's own current key: only what we put in it is wrong. */
 async function signedByUs(t: ReturnType<typeof makeAuthApp>, header: unknown, payload: unknown) {
-  const { sign } = await authServices(t.deps).keys.signingKey()
+  const { sign } = await t.deps.auth.keys.signingKey()
   const part = (v: unknown) =>
     v instanceof Buffer ? v.toString('base64url') : typeof v === 'string' ? Buffer.from(v).toString('base64url') : b64(v)
   const input = typeof header === 'function' ? header(part(payload)) : `${part(header)}.${part(payload)}`

@@ -1,7 +1,7 @@
 // The administration commands (API.md §12): users, sessions, outbox retry and audit list, from the shell.
 import { describe, expect, it } from 'bun:test'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
-import { verifyPassword } from '../../src/accounts/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
+import { verifyPassword } from '../../src/users/passwords.ts'
 import { createAuditRepo } from '../../src/audit/audit.repo.ts'
 import { createSession } from '../../src/auth/sessions.ts'
 import { createSessionsRepo } from '../../src/auth/sessions.repo.ts'

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
 import { mkdirSync } from 'node:fs'
 import type { Server } from 'bun'
 import { type Browser, type Page, chromium } from 'playwright-core'
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import { makeTestApp } from '../helpers/app.ts'
 
 const CHROMIUM = Bun.which('chromium') ?? Bun.which('chromium-browser')

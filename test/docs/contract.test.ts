@@ -3,8 +3,8 @@
 // and every answer must have a documented status, the documented headers, and a body that fits the
 // documented schema.
 import { describe, expect, it } from 'bun:test'
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import { createSocialRepo } from '../../src/social/social.repo.ts'
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
 import type { Config } from '../../src/config/settings.ts'

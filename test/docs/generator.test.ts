@@ -3,7 +3,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { describe, expect, it } from 'bun:test'
 import { Elysia } from 'elysia'
-import { UserSchema } from '../../src/accounts/user.ts'
+import { UserSchema } from '../../src/users/user.ts'
 import { docsPlugin } from '../../src/docs/index.ts'
 import { buildDocument, defaultOperationId, documentedPath } from '../../src/docs/document.ts'
 import { email, optionalString, password, requiredString, z } from '../../src/http/fields.ts'

@@ -1,5 +1,5 @@
 // Builds an app on an in-memory database with a manual clock and a silent logger; `req` talks to it without a port.
-import { type App, type Deps, createApp } from '../../src/app.ts'
+import { type App, type Deps, type Services, composeServices, createApp } from '../../src/app.ts'
 import type { ServerConfig } from '../../src/config/data-dir.ts'
 import { type Config, defaults } from '../../src/config/settings.ts'
 import { type Logger, silentLogger } from '../../src/http/logger.ts'
@@ -11,7 +11,8 @@ export const TEST_SECRET = 'test-secret-key-that-is-long-enough-0123456789'
 
 export interface TestApp {
   app: App
-  deps: Deps
+  /** The app's deps and the services it composed from them (the same instances its routes use). */
+  deps: Services
   clock: ManualClock
   /** Sends a request to `path` on http://localhost; a plain-object `json` becomes a JSON body. */
   req(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>
@@ -44,10 +45,11 @@ export function makeTestApp(
   const db = testDatabase({ clock, path: opts.dbPath })
   const metrics = config.metricsEnabled ? createMetrics(db) : undefined
   const deps: Deps = { ...opts.extraDeps, config, db, clock, log: opts.log ?? silentLogger, metrics }
-  const app = createApp(deps)
+  const services = composeServices(deps)
+  const app = createApp(deps, services)
   return {
     app,
-    deps,
+    deps: services,
     clock,
     req(path, init = {}) {
       const { json, ...rest } = init

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'bun:test'
 import { Elysia } from 'elysia'
 import { memoryLogger } from '../../src/http/logger.ts'
 import { jsonLogger } from '../../src/http/request-log.ts'
-import { clientIp, serve } from '../../src/http/server.ts'
+import { clientIp } from '../../src/http/client-ip.ts'
+import { serve } from '../../src/http/server.ts'
 import { createUser, login, makeAuthApp } from '../auth/helpers.ts'
 
 const servers: { stop(force?: boolean): unknown }[] = []

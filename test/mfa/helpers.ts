@@ -1,6 +1,6 @@
 // Test helpers for MFA: an app with USE_MFA, a logged-in user, enrolment of each method, and codes.
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import type { Config } from '../../src/config/settings.ts'
 import { createOutboxRepo } from '../../src/mail/outbox.repo.ts'
 import { totpCode } from '../../src/mfa/totp.ts'

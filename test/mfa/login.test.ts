@@ -378,7 +378,7 @@ describe('codes at login', () => {
 describe('beginSignIn (the one place that decides "MFA step or session")', () => {
   it('answers the MFA first step for a user with MFA, a session with skipMfa (a passkey login), and no mfa_enabled without USE_MFA', async () => {
     const { beginSignIn } = await import('../../src/auth/routes/respond.ts')
-    const { createUsersRepo } = await import('../../src/accounts/users.repo.ts')
+    const { createUsersRepo } = await import('../../src/users/users.repo.ts')
     const t = mfaApp()
     const c = await client(t)
     await enrolApp(c)

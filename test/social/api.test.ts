@@ -1,8 +1,8 @@
 // Social login's API flow (POST social/{slug}/, connect/, accounts/) against a real OpenID Connect provider on
 // loopback: the test plays the frontend (PKCE, its own redirect URI) and the user at the provider.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import type { Config } from '../../src/config/settings.ts'
 import type { TestApp } from '../helpers/app.ts'
 import { selectAll, selectOne } from '../helpers/db.ts'

@@ -1,8 +1,8 @@
 // The browser flow (GET social/{slug}/authorize/ -> provider -> GET social/{slug}/callback/) against a real
 // OpenID Connect provider on loopback, with the browser's cookies carried by hand.
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test'
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import type { Config } from '../../src/config/settings.ts'
 import type { TestApp } from '../helpers/app.ts'
 import { execute, selectAll } from '../helpers/db.ts'

@@ -1,7 +1,7 @@
 // Shared set-up for the UI tests: a DEBUG app, a user created the way the API would, HTML parsing.
 import { Window } from 'happy-dom'
-import { hashParams, hashPassword } from '../../src/accounts/passwords.ts'
-import { createUsersRepo } from '../../src/accounts/users.repo.ts'
+import { hashParams, hashPassword } from '../../src/users/passwords.ts'
+import { createUsersRepo } from '../../src/users/users.repo.ts'
 import type { Config } from '../../src/config/settings.ts'
 import { type TestApp, makeTestApp } from '../helpers/app.ts'
 

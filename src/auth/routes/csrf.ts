@@ -1,17 +1,17 @@
 // GET csrf/: sets the csrftoken cookie and returns its value (for clients that cannot read the cookie,
 // such as a frontend on another origin). Bound to the caller's session when there is one.
 import { Elysia } from 'elysia'
-import { readCredential } from '../../http/auth.ts'
+import { readCredential } from './macro.ts'
 import { op } from '../../http/openapi.ts'
 import { readAuthCookie } from '../cookies.ts'
 import { newCsrfToken } from '../csrf.ts'
-import { type AuthDeps, authServices } from '../services.ts'
+import type { WithAuth } from '../services.ts'
 import { type CookieJar, sendCookies, setCsrfCookie } from './respond.ts'
 import { CsrfResponse } from './schemas.ts'
 
-export const csrfRoutes = (deps: AuthDeps) => {
+export const csrfRoutes = (deps: WithAuth) => {
   const { config } = deps
-  const s = authServices(deps)
+  const s = deps.auth
 
   /** The session of the caller, from its access credential or else its refresh cookie; null if none is live. */
   const currentSession = async (request: Request): Promise<string | null> => {
@@ -28,7 +28,7 @@ export const csrfRoutes = (deps: AuthDeps) => {
     return claims && (await s.refresher.isCurrent(claims)) ? claims.sid : null
   }
 
-  return new Elysia({ name: 'auth-csrf', seed: s.seed }).get(
+  return new Elysia({ name: 'auth-csrf', seed: deps.seed }).get(
     '/csrf',
     async ({ request, set }) => {
       const csrftoken = newCsrfToken(config.secretKey, await currentSession(request))

@@ -2,17 +2,17 @@
 // forward_auth) asks whether the request it holds may pass; 200 with X-Auth-* headers, else 401/403 or
 // a redirect to FORWARD_AUTH_LOGIN_URL for browsers. The README shows each proxy's configuration.
 import { Elysia } from 'elysia'
-import { authenticateRequest } from '../../http/auth.ts'
+import { authenticateRequest } from './macro.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { loginRedirect, proxiedRequest, returnOrigins, wantsHtml } from '../forward-auth.ts'
-import { type AuthDeps, authServices } from '../services.ts'
+import type { WithAuth } from '../services.ts'
 
 /** Header values must be ISO-8859-1; a non-ASCII e-mail address is sent percent-encoded (RFC 3986). */
 const headerValue = (v: string) => (/^[\x20-\x7e]*$/.test(v) ? v : encodeURIComponent(v))
 
-export const forwardAuthRoutes = (deps: AuthDeps) => {
+export const forwardAuthRoutes = (deps: WithAuth) => {
   const { config } = deps
-  const s = authServices(deps)
+  const s = deps.auth
   const allowedReturn = returnOrigins(config)
   const trusted = [...new Set([...config.csrfTrustedOrigins, ...config.corsAllowedOrigins])]
 
@@ -44,5 +44,5 @@ export const forwardAuthRoutes = (deps: AuthDeps) => {
 
   // Not in the OpenAPI document (like /healthz): it answers every method and has no body; the README's
   // "Forward auth" section documents it with each proxy's configuration.
-  return new Elysia({ name: 'auth-forward-auth', seed: s.seed }).all('/forward-auth', handle, { detail: { hide: true } })
+  return new Elysia({ name: 'auth-forward-auth', seed: deps.seed }).all('/forward-auth', handle, { detail: { hide: true } })
 }

@@ -1,12 +1,12 @@
 // GET /.well-known/jwks.json: the public signing keys, so services behind authkit verify access tokens alone.
 import { Elysia } from 'elysia'
 import { op } from '../../http/openapi.ts'
-import { type AuthDeps, authServices } from '../services.ts'
+import type { WithAuth } from '../services.ts'
 import { JwksResponse } from './schemas.ts'
 
-export const jwksRoutes = (deps: AuthDeps) => {
-  const s = authServices(deps)
-  return new Elysia({ name: 'auth-jwks', seed: s.seed }).get(
+export const jwksRoutes = (deps: WithAuth) => {
+  const s = deps.auth
+  return new Elysia({ name: 'auth-jwks', seed: deps.seed }).get(
     '/.well-known/jwks.json',
     async ({ set }) => {
       await s.keys.signingKey() // first start: make the key pair before anyone asks for it

@@ -1,20 +1,20 @@
 // POST login/: checks the credentials, opens a session and hands out its tokens (body and cookies).
 import { Elysia } from 'elysia'
 import { record as recordAudit } from '../../audit/audit.ts'
-import { cookieIssuingGuard } from '../../http/auth.ts'
+import { cookieIssuingGuard } from './macro.ts'
 import { op } from '../../http/openapi.ts'
 import { ApiError } from '../../lib/errors.ts'
 import { isBadCredentials, loginKey, throttledLogin } from '../login-throttle.ts'
-import { type AuthDeps, authServices } from '../services.ts'
+import type { WithAuth } from '../services.ts'
 import { createThrottle } from '../throttle.ts'
 import { beginSignIn } from './respond.ts'
 import { loginBody, signInResponse } from './schemas.ts'
 
-export const loginRoutes = (deps: AuthDeps) => {
+export const loginRoutes = (deps: WithAuth) => {
   const { config, clock } = deps
-  const s = authServices(deps)
+  const s = deps.auth
   const throttle = createThrottle(deps)
-  return new Elysia({ name: 'auth-login', seed: s.seed }).use(cookieIssuingGuard(config)).post(
+  return new Elysia({ name: 'auth-login', seed: deps.seed }).use(cookieIssuingGuard(config)).post(
     '/login',
     async ({ body, request, set }) => {
       const ip = throttle.ipOf(request)

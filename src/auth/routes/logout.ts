@@ -4,18 +4,18 @@ import { Elysia } from 'elysia'
 import { record as recordAudit } from '../../audit/audit.ts'
 import { readAuthCookie } from '../cookies.ts'
 import type { TokenClaims } from '../jwt.ts'
-import { authenticateRequest, enforceCsrf } from '../../http/auth.ts'
-import { clientIp } from '../../http/server.ts'
+import { authenticateRequest, enforceCsrf } from './macro.ts'
+import { clientIp } from '../../http/client-ip.ts'
 import { Detail, op } from '../../http/openapi.ts'
 import { ApiError } from '../../lib/errors.ts'
-import { type AuthDeps, authServices } from '../services.ts'
+import type { WithAuth } from '../services.ts'
 import { revokeSession } from '../sessions.ts'
 import { clearAuthCookies, type CookieJar, sendCookies } from './respond.ts'
 import { LogoutBody } from './schemas.ts'
 
-export const logoutRoutes = (deps: AuthDeps) => {
+export const logoutRoutes = (deps: WithAuth) => {
   const { config, clock, db } = deps
-  const s = authServices(deps)
+  const s = deps.auth
 
   /** A refresh token's claims when it is the live, current token of a session; null otherwise. */
   const liveRefresh = async (token: string | undefined): Promise<TokenClaims | null> => {
@@ -24,7 +24,7 @@ export const logoutRoutes = (deps: AuthDeps) => {
     return claims && (await s.refresher.isCurrent(claims)) ? claims : null
   }
 
-  return new Elysia({ name: 'auth-logout', seed: s.seed }).post(
+  return new Elysia({ name: 'auth-logout', seed: deps.seed }).post(
     '/logout',
     async ({ body, request, set }) => {
       let sessionId: string

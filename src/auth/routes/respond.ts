@@ -1,6 +1,6 @@
 // Shared by the auth routes: setting and clearing the auth cookies, and the token bodies.
-import type { UserRow } from '../../accounts/users.repo.ts'
-import { publicUser } from '../../accounts/user.ts'
+import type { UserRow } from '../../users/users.repo.ts'
+import { publicUser } from '../../users/user.ts'
 import type { ServerConfig } from '../../config/data-dir.ts'
 import { type Clock, isoTime } from '../../lib/clock.ts'
 import {
@@ -16,8 +16,7 @@ import {
 import { newCsrfToken } from '../csrf.ts'
 import type { Issued, JwtPair } from '../issue.ts'
 import type { SessionMeta } from '../sessions.ts'
-import { mfaService } from '../../mfa/services.ts'
-import { type AuthDeps, authServices } from '../services.ts'
+import type { WithAuth } from '../services.ts'
 
 /** Set-Cookie lines collected by the functions below; a route hands them to Elysia with sendCookies. */
 export type CookieJar = string[]
@@ -99,17 +98,18 @@ export async function signIn(
  * USE_MFA is on. `skipMfa`: the proof already was two factors (a passkey login).
  */
 export async function beginSignIn(
-  deps: AuthDeps,
+  deps: WithAuth,
   user: UserRow,
   meta: SessionMeta,
   set: { headers: Record<string, unknown> },
   opts: { skipMfa?: boolean } = {},
 ) {
   const { config, clock } = deps
-  if (config.useMfa && !opts.skipMfa) {
-    const challenge = await mfaService(deps).challenge(user)
+  const { secondFactor } = deps.auth
+  if (config.useMfa && !opts.skipMfa && secondFactor) {
+    const challenge = await secondFactor(user)
     if (challenge) return challenge
   }
-  const body = await signIn({ issuer: authServices(deps).issuer, config, clock }, user, meta, set)
+  const body = await signIn({ issuer: deps.auth.issuer, config, clock }, user, meta, set)
   return config.useMfa ? { ...body, mfa_enabled: false as const } : body
 }

@@ -1,5 +1,5 @@
 // Request and response schemas of the authentication routes (validation and the OpenAPI document).
-import { UserSchema } from '../../accounts/user.ts'
+import { UserSchema } from '../../users/user.ts'
 import type { Config } from '../../config/settings.ts'
 import { optionalString, password, requiredString, z } from '../../http/fields.ts'
 

@@ -1,17 +1,17 @@
 // POST token/refresh/ and token/verify/ (JWT mode only; in token mode they are not registered: 404).
 import { Elysia } from 'elysia'
-import { enforceCsrf } from '../../http/auth.ts'
+import { enforceCsrf } from './macro.ts'
 import { op } from '../../http/openapi.ts'
 import { readAuthCookie } from '../cookies.ts'
 import { tokenNotValid } from '../errors.ts'
-import { type AuthDeps, authServices } from '../services.ts'
+import type { WithAuth } from '../services.ts'
 import { type CookieJar, jwtBody, sendCookies, setJwtCookies } from './respond.ts'
 import { RefreshBody, RefreshResponse, VerifyBody, VerifyResponse } from './schemas.ts'
 
-export const tokenRoutes = (deps: AuthDeps) => {
+export const tokenRoutes = (deps: WithAuth) => {
   const { config, clock } = deps
-  const s = authServices(deps)
-  return new Elysia({ name: 'auth-token', seed: s.seed })
+  const s = deps.auth
+  return new Elysia({ name: 'auth-token', seed: deps.seed })
     .post(
       '/token/refresh',
       async ({ body, request, set }) => {

@@ -1,10 +1,10 @@
 // The `auth` route option: reads the credential, checks it (and CSRF for cookie-authenticated writes),
 // and puts the user and session on the context.
 //
-// How to use it in a route module:
+// How to use it in a route module (deps: the app's, with the services createApp composed):
 //
-//   import { authPlugin } from '../http/auth.ts'
-//   export const userRoutes = (deps: Deps) =>
+//   import { authPlugin } from '../auth/routes/macro.ts'
+//   export const userRoutes = (deps: Deps & WithAuth) =>
 //     new Elysia({ name: 'user-routes', prefix: '/api/auth' })
 //       .use(authPlugin(deps))
 //       .get('/user', ({ user, session, authVia }) => publicUser(user), { auth: true, ...op({ ..., authenticated: true }) })
@@ -17,18 +17,18 @@
 // - Failures are thrown as ApiError and rendered by src/http/conventions.ts: 401 not_authenticated /
 //   token_not_valid / bad_authorization_header with WWW-Authenticate, 403 csrf_failed when a
 //   cookie-authenticated POST/PUT/PATCH/DELETE lacks a matching X-CSRFToken or comes from a foreign Origin.
-// - Calling authPlugin(deps) in several route modules is fine: one set of services is built per deps.
+// - Calling authPlugin(deps) in several route modules is fine: Elysia keeps one per app (name + the app's seed).
 import { Elysia } from 'elysia'
-import type { Authenticated, AuthVia, Credential } from '../auth/authenticate.ts'
-import { CSRF_COOKIE, parseCookies, readAuthCookie } from '../auth/cookies.ts'
-import { CSRF_HEADER, CSRF_SAFE_METHODS, type RequestSource, csrfFailure, sourceFailure } from '../auth/csrf.ts'
-import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../auth/errors.ts'
-import { type AuthDeps, type AuthServices, authServices } from '../auth/services.ts'
-import { missingCookieHint } from '../auth/cross-origin.ts'
-import type { ServerConfig } from '../config/data-dir.ts'
-import { forwardedHttps } from './server.ts'
-import type { ApiError } from '../lib/errors.ts'
-import { noteUser } from './request-log.ts'
+import type { Authenticated, AuthVia, Credential } from '../authenticate.ts'
+import { CSRF_COOKIE, parseCookies, readAuthCookie } from '../cookies.ts'
+import { CSRF_HEADER, CSRF_SAFE_METHODS, type RequestSource, csrfFailure, sourceFailure } from '../csrf.ts'
+import { badAuthorizationHeader, csrfFailed, notAuthenticated } from '../errors.ts'
+import type { AuthServices, WithAuth } from '../services.ts'
+import { missingCookieHint } from '../cross-origin.ts'
+import type { ServerConfig } from '../../config/data-dir.ts'
+import { forwardedHttps } from '../../http/client-ip.ts'
+import type { ApiError } from '../../lib/errors.ts'
+import { noteUser } from '../../http/request-log.ts'
 
 export type { AuthVia }
 
@@ -160,12 +160,12 @@ export async function authenticateRequest(
 }
 
 /** The plugin that provides the `auth: true` route option. */
-export function authPlugin(deps: AuthDeps) {
-  const services = authServices(deps)
+export function authPlugin(deps: WithAuth) {
+  const services = deps.auth
   // Authentication runs in `transform`, before body validation, so an anonymous request with a bad body
   // gets 401 (as in DRF), not field errors that would tell it about the route's rules.
   const done = new WeakMap<Request, RequestAuth>()
-  return new Elysia({ name: 'authkit-auth', seed: services.seed }).macro({
+  return new Elysia({ name: 'authkit-auth', seed: deps.seed }).macro({
     auth: {
       async transform({ request }) {
         done.set(request, await authenticateRequest(request, deps.config, services))

@@ -1,4 +1,5 @@
-// SQL for the users table. Usernames and e-mails are unique regardless of case; e-mails are stored lower-cased.
+// SQL for the users table, and its one owner: accounts/, auth/ and the sign-in features go through it.
+// Usernames and e-mails are unique regardless of case; e-mails are stored lower-cased.
 import { type Db, sql } from '../db/engine.ts'
 
 export interface UserRow {
