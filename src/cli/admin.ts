@@ -3,7 +3,6 @@
 // operator can fix exits 1, a malformed command line 2.
 import { AdminError, type Admin, createAdmin } from '../accounts/admin.ts'
 import type { UserRow } from '../users/users.repo.ts'
-import { importDjangoUsers, planDjangoImport } from '../accounts/django-import.ts'
 import { hashParams } from '../users/passwords.ts'
 import { createAuditRepo } from '../audit/audit.repo.ts'
 import type { SessionRow } from '../auth/sessions.repo.ts'
@@ -254,6 +253,8 @@ export const usersImportCommand: Command = {
         return 1
       }
     }
+    // Loaded here: its schemas are the largest of any module, and only this command needs them.
+    const { importDjangoUsers, planDjangoImport } = await import('../accounts/django-import.ts')
     const plan = planDjangoImport(dumps)
     return withAdmin(ctx, async (_admin, { db }) => {
       const result = await importDjangoUsers(db, plan, { now: Date.now(), dryRun: flags['dry-run'] === true })

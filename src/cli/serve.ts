@@ -10,7 +10,6 @@ import { serve } from '../http/server.ts'
 import { systemClock } from '../lib/clock.ts'
 import { startMailDelivery } from '../mail/delivery.ts'
 import { startHousekeeping } from '../ops/housekeeping.ts'
-import { createMetrics } from '../ops/metrics.ts'
 import { resolve } from 'node:path'
 import type { Command } from './commands.ts'
 import { openData } from './open.ts'
@@ -45,7 +44,8 @@ export const serveCommand: Command = {
     for (const w of settingWarnings(loaded.config)) log.warn(w) // as configured: SECRET_KEY before one is generated
     const note = crossOriginNote(config)
     if (note) log.info(note)
-    const metrics = config.metricsEnabled ? createMetrics(db) : undefined
+    // Loaded only when on: prom-client takes a noticeable part of a start.
+    const metrics = config.metricsEnabled ? (await import('../ops/metrics.ts')).createMetrics(db) : undefined
     const app = createApp({ config, db, clock: systemClock, log, metrics })
     let server: ReturnType<typeof serve>
     try {

@@ -1,6 +1,13 @@
 // TOTP (RFC 6238: HMAC-SHA-1, 6 digits) through otpauth, and the otpauth:// URI as an SVG QR code (uqr).
-import { Secret, TOTP } from 'otpauth'
-import { renderSVG } from 'uqr'
+import type * as Otpauth from 'otpauth'
+import type * as Uqr from 'uqr'
+
+// Loaded at first use rather than at start-up: MFA is off by default, and evaluating otpauth made every
+// start a few milliseconds slower (`require` of an ES module is synchronous in Bun).
+let otpauth: typeof Otpauth | undefined
+let uqr: typeof Uqr | undefined
+const lib = () => (otpauth ??= require('otpauth') as typeof Otpauth)
+const qr = () => (uqr ??= require('uqr') as typeof Uqr)
 
 export interface TotpParams {
   /** Seconds per step (MFA_TOTP_DEFAULT_INTERVAL). */
@@ -10,10 +17,10 @@ export interface TotpParams {
 }
 
 const totp = (secret: string, period: number, issuer = '', label = '') =>
-  new TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period, secret: Secret.fromBase32(secret) })
+  new (lib().TOTP)({ issuer, label, algorithm: 'SHA1', digits: 6, period, secret: lib().Secret.fromBase32(secret) })
 
 /** A new secret as base32: 160 random bits, the length RFC 4226 recommends (and pyotp's random_base32(32)). */
-export const newTotpSecret = () => new Secret({ size: 20 }).base32
+export const newTotpSecret = () => new (lib().Secret)({ size: 20 }).base32
 
 /** The `otpauth://totp/Issuer:account?...` URI authenticator apps read from the QR code. */
 export const totpUri = (secret: string, p: { issuer: string; account: string; period: number }) =>
@@ -35,4 +42,4 @@ export function totpStep(secret: string, code: string, now: number, p: TotpParam
 }
 
 /** A QR code of `text` as a standalone SVG document. */
-export const qrSvg = (text: string) => renderSVG(text, { pixelSize: 6 })
+export const qrSvg = (text: string) => qr().renderSVG(text, { pixelSize: 6 })

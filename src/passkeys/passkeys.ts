@@ -1,15 +1,7 @@
 // Passkeys (WebAuthn, USE_PASSKEYS): registration for a signed-in user, sign-in with a discoverable
 // credential, and the user's list. The ceremonies are @simplewebauthn/server's; this module keeps the
 // challenges (single-use, expiring, bound to a user or a challenge_token) and the stored credentials.
-import {
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server'
-import { decodeClientDataJSON, isoBase64URL } from '@simplewebauthn/server/helpers'
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import { LAST_WAY_TO_SIGN_IN, type SignInWays } from '../users/sign-in-ways.ts'
 import { type UserRow, createUsersRepo } from '../users/users.repo.ts'
 import { record } from '../audit/audit.ts'
@@ -33,6 +25,19 @@ const ALGORITHMS = [-8, -7, -257]
 
 const refuse = (message: string) => FieldErrors.nonField(message)
 
+/**
+ * @simplewebauthn/server, loaded at the first ceremony: with the ASN.1 and X.509 libraries it brings, it
+ * was a third of the code evaluated at every start (~15 ms), passkeys on or off. reflect-metadata first:
+ * those libraries need its global, and loaded lazily they no longer get it in time from their own import.
+ */
+let library: Promise<typeof import('@simplewebauthn/server')> | null = null
+const webauthn = () => (library ??= import('reflect-metadata').then(() => import('@simplewebauthn/server')))
+
+const base64url = {
+  fromBytes: (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url'),
+  toBytes: (text: string) => new Uint8Array(Buffer.from(text, 'base64url')),
+}
+
 /** The user handle a credential carries: the user's id, so a discoverable login can be cross-checked. */
 const userHandle = (userId: number) => new TextEncoder().encode(String(userId))
 
@@ -44,7 +49,7 @@ export function publicPasskey(p: Pick<PasskeyRow, 'id' | 'name' | 'created_at' |
 function signedChallenge(credential: { response?: { clientDataJSON?: unknown } }): string | null {
   try {
     const raw = credential.response?.clientDataJSON
-    const challenge = typeof raw === 'string' ? decodeClientDataJSON(raw).challenge : null
+    const challenge = typeof raw === 'string' ? (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { challenge?: unknown }).challenge : null
     return typeof challenge === 'string' ? challenge : null
   } catch {
     return null
@@ -67,7 +72,7 @@ export function createPasskeys({ db, clock, signInWays }: { db: Database; clock:
     /** Creation options for navigator.credentials.create(); the challenge is bound to `user`. */
     async registrationOptions(user: UserRow, rp: RelyingParty) {
       const existing = await passkeys.byUser(user.id)
-      const options = await generateRegistrationOptions({
+      const options = await (await webauthn()).generateRegistrationOptions({
         rpName: rp.name,
         rpID: rp.id,
         userName: user.username,
@@ -91,9 +96,9 @@ export function createPasskeys({ db, clock, signInWays }: { db: Database; clock:
       const signed = signedChallenge(credential)
       const challenge = signed === null ? null : await takeChallenge('register', signed, user.id)
       if (!challenge) throw refuse(CHALLENGE_INVALID)
-      let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo']
+      let info: Awaited<ReturnType<typeof import('@simplewebauthn/server').verifyRegistrationResponse>>['registrationInfo']
       try {
-        const result = await verifyRegistrationResponse({
+        const result = await (await webauthn()).verifyRegistrationResponse({
           response: credential,
           expectedChallenge: challenge.challenge,
           expectedOrigin: [...rp.origins],
@@ -113,7 +118,7 @@ export function createPasskeys({ db, clock, signInWays }: { db: Database; clock:
           const newId = await tx.use(createPasskeysRepo).add({
             userId: user.id,
             credentialId: added.credential.id,
-            publicKey: isoBase64URL.fromBuffer(added.credential.publicKey),
+            publicKey: base64url.fromBytes(added.credential.publicKey),
             counter: added.credential.counter,
             transports: JSON.stringify(added.credential.transports ?? credential.response.transports ?? []),
             name: name || 'Passkey',
@@ -131,7 +136,7 @@ export function createPasskeys({ db, clock, signInWays }: { db: Database; clock:
 
     /** Request options for a discoverable credential (no user named) and the single-use token that redeems them. */
     async loginOptions(rp: RelyingParty) {
-      const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', allowCredentials: [] })
+      const options = await (await webauthn()).generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', allowCredentials: [] })
       const token = randomToken(32)
       const now = clock.now()
       await challenges.add(
@@ -148,17 +153,17 @@ export function createPasskeys({ db, clock, signInWays }: { db: Database; clock:
       const passkey = typeof credential.id === 'string' ? await passkeys.byCredentialId(credential.id) : null
       if (!passkey) throw refuse(NOT_VERIFIED)
       const handle = credential.response?.userHandle
-      if (handle && handle !== isoBase64URL.fromBuffer(userHandle(passkey.user_id))) throw refuse(NOT_VERIFIED)
+      if (handle && handle !== base64url.fromBytes(userHandle(passkey.user_id))) throw refuse(NOT_VERIFIED)
       let newCounter: number
       try {
-        const result = await verifyAuthenticationResponse({
+        const result = await (await webauthn()).verifyAuthenticationResponse({
           response: credential,
           expectedChallenge: challenge.challenge,
           expectedOrigin: [...rp.origins],
           expectedRPID: rp.id,
           credential: {
             id: passkey.credential_id,
-            publicKey: isoBase64URL.toBuffer(passkey.public_key),
+            publicKey: base64url.toBytes(passkey.public_key),
             counter: passkey.counter,
             transports: JSON.parse(passkey.transports),
           },
