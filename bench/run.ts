@@ -67,6 +67,8 @@ async function sh(cmd: string[]): Promise<void> {
   if ((await proc.exited) !== 0) throw new Error(`${cmd.join(' ')} failed`)
 }
 
+const ALLOCATOR_PURGE_DELAY = process.env.MIMALLOC_PURGE_DELAY ?? '1000'
+
 /** The environment of every server: the caller's, minus any AUTHKIT_* it happens to have, plus ours. */
 function envFor(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {}
@@ -79,6 +81,9 @@ function envFor(extra: Record<string, string> = {}): Record<string, string> {
     AUTHKIT_ARGON2_TIME_COST: String(argon2.timeCost),
     // Rate limits off: the load comes from one IP at thousands of logins and sign-ups a second.
     AUTHKIT_ACCOUNT_RATE_LIMITS: '',
+    // The allocator setting deploy/authkit.service and the Docker image run with (argon2id's memory stays
+    // mapped between logins). Set MIMALLOC_PURGE_DELAY yourself (10, mimalloc's default) to measure without it.
+    MIMALLOC_PURGE_DELAY: ALLOCATOR_PURGE_DELAY,
     ...extra,
   }
 }
@@ -158,7 +163,11 @@ async function main() {
   const measureHashRate = async (): Promise<HashRate> => {
     say('argon2id verify and hash rate alone')
     const seconds = String(Math.max(2, duration / HASH_CHUNKS))
-    const proc = Bun.spawn([process.execPath, join(import.meta.dir, 'hash-rate.ts'), String(argon2.memoryCost), String(argon2.timeCost), String(connections), seconds], { stdout: 'pipe', stderr: 'inherit' })
+    const proc = Bun.spawn([process.execPath, join(import.meta.dir, 'hash-rate.ts'), String(argon2.memoryCost), String(argon2.timeCost), String(connections), seconds], {
+      env: { ...process.env, MIMALLOC_PURGE_DELAY: ALLOCATOR_PURGE_DELAY }, // as the server runs
+      stdout: 'pipe',
+      stderr: 'inherit',
+    })
     const rate = JSON.parse(await new Response(proc.stdout).text()) as HashRate
     say(`argon2id: ${rate.verifyPerSec.toFixed(1)} verifies/s, ${rate.hashPerSec.toFixed(1)} hashes/s`)
     hashRates.push(rate)
@@ -309,7 +318,7 @@ async function main() {
     date: new Date().toISOString(),
     command: `bun run bench${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: m,
-    settings: { connections, durationSec: duration, warmupSec: warmup, argon2, loadGenerator: 'autocannon (in-process, Bun)', database: args.database },
+    settings: { connections, durationSec: duration, warmupSec: warmup, argon2, loadGenerator: 'autocannon (in-process, Bun)', database: args.database, mimallocPurgeDelay: ALLOCATOR_PURGE_DELAY },
     binary: { path: binaryName, bytes: binaryBytes },
     coldStart: cold,
     idleRssMb,
@@ -327,7 +336,7 @@ async function main() {
   const out = [
     '',
     `authkit benchmark  ${report.date}  ${m.nproc} x ${m.cpu}, Bun ${m.bun}`,
-    `${connections} connections, ${warmup}s warm-up + ${duration}s each, argon2id m=${argon2.memoryCost} KiB t=${argon2.timeCost}, all on 127.0.0.1`,
+    `${connections} connections, ${warmup}s warm-up + ${duration}s each, argon2id m=${argon2.memoryCost} KiB t=${argon2.timeCost}, MIMALLOC_PURGE_DELAY=${ALLOCATOR_PURGE_DELAY}, all on 127.0.0.1`,
     '',
     table(rows),
     '',
