@@ -19,6 +19,8 @@ interface Catalog {
   /** The tables of the schema authkit works in, schema_migrations included. */
   readonly tables: Statement<{ name: string }>
   readonly columns: Statement<{ name: string }, { table: string }>
+  /** The primary key's columns, in key order: rows are read in pages after the last key read. */
+  readonly primaryKey: Statement<{ name: string }, { table: string }>
   /** Tables that `table` references by foreign key: they are filled first. */
   readonly references: Statement<{ name: string }, { table: string }>
   /** Run first in the reading transaction: every read sees the same snapshot. */
@@ -36,6 +38,7 @@ const CATALOG: Record<Db['engine'], Catalog> = {
   sqlite: {
     tables: sql(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`),
     columns: sql('SELECT name FROM pragma_table_info($table) ORDER BY cid'),
+    primaryKey: sql('SELECT name FROM pragma_table_info($table) WHERE pk > 0 ORDER BY pk'),
     references: sql('SELECT DISTINCT "table" AS name FROM pragma_foreign_key_list($table)'),
     snapshot: null, // SQLite's transaction is a snapshot already
     // INTEGER PRIMARY KEY continues from the largest id in the table (no AUTOINCREMENT table in the schema).
@@ -49,6 +52,12 @@ const CATALOG: Record<Db['engine'], Catalog> = {
     columns: sql(
       `SELECT column_name AS name FROM information_schema.columns
        WHERE table_schema = current_schema() AND table_name = $table ORDER BY ordinal_position`,
+    ),
+    primaryKey: sql(
+      `SELECT a.attname AS name FROM pg_index i
+       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+       WHERE i.indisprimary AND i.indrelid = (quote_ident(current_schema()) || '.' || quote_ident($table))::regclass
+       ORDER BY array_position(i.indkey::int2[], a.attnum)`,
     ),
     references: sql(
       `SELECT DISTINCT r.relname AS name FROM pg_constraint k
@@ -151,14 +160,14 @@ export async function copyDatabase(source: Database, target: Database): Promise<
       await refuseNonEmpty(write, order) // again inside the transaction: nobody wrote in between
       for (const t of order) {
         const cols = columns.get(t)!
-        const select = sql<Record<string, SqlValue>, { limit: number; offset: number }>(
-          `SELECT ${cols.map(ident).join(', ')} FROM ${ident(t)} ORDER BY ${cols.map((_, i) => i + 1).join(', ')} LIMIT $limit OFFSET $offset`,
-        )
+        const pages = await pager(read, t, cols)
         const full = insertStatement(t, cols, BATCH)
         let n = 0
+        let last: Record<string, SqlValue> | null = null
         for (;;) {
-          const rows = await read.all(select, { limit: BATCH, offset: n })
+          const rows = await pages(last, n)
           if (rows.length === 0) break
+          last = rows[rows.length - 1]!
           const params: Params = {}
           rows.forEach((row, r) => cols.forEach((c, i) => (params[`r${r}c${i}`] = row[c] ?? null)))
           await write.run(rows.length === BATCH ? full : insertStatement(t, cols, rows.length), params)
@@ -180,6 +189,36 @@ export async function copyDatabase(source: Database, target: Database): Promise<
     if (n !== copied[t]) throw new CopyRefused(`after the commit ${t} has ${n} rows in the target, ${copied[t]} were copied`)
   }
   return { version: Number(sv), tables: copied }
+}
+
+/**
+ * Reads `table` in pages of BATCH rows: after the last primary key read (each page an index range, so a
+ * large table costs no more per page than a small one), or, for a table without a primary key, by
+ * position in the order of all its columns.
+ */
+async function pager(read: Db, table: string, cols: readonly string[]) {
+  const list = cols.map(ident).join(', ')
+  const key = (await read.all(CATALOG[read.engine].primaryKey, { table })).map((r) => r.name)
+  type Page = (last: Record<string, SqlValue> | null, offset: number) => Promise<Record<string, SqlValue>[]>
+  if (key.length === 0) {
+    const select = sql<Record<string, SqlValue>, { limit: number; offset: number }>(
+      `SELECT ${list} FROM ${ident(table)} ORDER BY ${cols.map((_, i) => i + 1).join(', ')} LIMIT $limit OFFSET $offset`,
+    )
+    const page: Page = (_, offset) => read.all(select, { limit: BATCH, offset }) as Promise<Record<string, SqlValue>[]>
+    return page
+  }
+  const order = key.map(ident).join(', ')
+  const first = sql<Record<string, SqlValue>, { limit: number }>(`SELECT ${list} FROM ${ident(table)} ORDER BY ${order} LIMIT $limit`)
+  const after = sql<Record<string, SqlValue>, Params>(
+    `SELECT ${list} FROM ${ident(table)} WHERE (${order}) > (${key.map((_, i) => `$k${i}`).join(', ')}) ORDER BY ${order} LIMIT $limit`,
+  )
+  const page: Page = async (last) => {
+    if (last === null) return read.all(first, { limit: BATCH })
+    const params: Params = { limit: BATCH }
+    key.forEach((k, i) => (params[`k${i}`] = last[k] ?? null))
+    return read.all(after, params)
+  }
+  return page
 }
 
 async function refuseNonEmpty(db: Db, tables: readonly string[]): Promise<void> {

@@ -50,6 +50,32 @@ describe('copyDatabase', () => {
     expect(next!.id).toBe(8)
   })
 
+  it('copies tables of several pages every row once, by integer and by text key, in both directions', async () => {
+    const source = track(openDatabase(':memory:'))
+    for (let id = 1; id <= 450; id++) {
+      await execute(source, `INSERT INTO users (id, username, email, password_hash, date_joined) VALUES ($id, $name, $email, 'h', 1)`, {
+        id: id * 3, // gaps, as deletions leave them
+        name: `u${id}`,
+        email: `u${id}@example.com`,
+      })
+    }
+    for (let i = 0; i < 450; i++) {
+      // Text keys of mixed case and length, in no particular order.
+      const id = `${i % 2 ? 'S' : 's'}${((i * 7919) % 1000).toString(36)}-${i}`
+      await execute(source, `INSERT INTO sessions (id, user_id, created_at, last_used_at, expires_at) VALUES ($id, 3, 1, 1, 2)`, { id })
+    }
+    const target = track(testDatabase())
+    const report = await copyDatabase(source, target)
+    expect([report.tables.users, report.tables.sessions]).toEqual([450, 450])
+    const ids = (db: Database, table: string) => selectAll<{ id: unknown }>(db, `SELECT id FROM ${table} ORDER BY id`)
+    expect(await ids(target, 'users')).toEqual(await ids(source, 'users'))
+    expect(new Set((await ids(target, 'sessions')).map((r) => r.id))).toEqual(new Set((await ids(source, 'sessions')).map((r) => r.id)))
+    // And back, from the test database (PostgreSQL under --postgres) into an empty SQLite.
+    const back = track(openDatabase(':memory:'))
+    expect((await copyDatabase(target, back)).tables.sessions).toBe(450)
+    expect(new Set((await ids(back, 'sessions')).map((r) => r.id))).toEqual(new Set((await ids(source, 'sessions')).map((r) => r.id)))
+  })
+
   it('refuses a non-empty target and leaves it unchanged', async () => {
     const source = await populated()
     const target = track(testDatabase())
