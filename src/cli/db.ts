@@ -3,16 +3,16 @@
 // between the embedded engine and a shared one. The copying itself is src/db/copy.ts.
 import { existsSync } from 'node:fs'
 import { ensureDataDir } from '../config/data-dir.ts'
-import { CopyRefused, copyDatabase } from '../db/copy.ts'
+import { CopyRefused, copyDatabase, refuseNonEmptyTarget } from '../db/copy.ts'
 import { lockDataDir, lockPath } from '../db/lock.ts'
 import { type Database, NewerDatabaseError, dbPath, isPostgresUrl, openDatabase } from '../db/open.ts'
 import { maskUrlPassword } from '../lib/url.ts'
 import { UsageError } from './args.ts'
 import type { Command } from './commands.ts'
 
-/** Opens `where` and waits until it is migrated; a failure closes it again. */
-async function opened(where: string): Promise<Database> {
-  const db = openDatabase(where, { max: 4 })
+/** Opens `where` and waits until it is migrated (with `migrate: false`, connected); a failure closes it again. */
+async function opened(where: string, opts: { migrate?: boolean } = {}): Promise<Database> {
+  const db = openDatabase(where, { max: 4, ...opts })
   try {
     await db.ready
     return db
@@ -51,7 +51,17 @@ export const dbCopyCommand: Command = {
     const where = maskUrlPassword(url)
     const opens: Database[] = []
     try {
-      // Both sides are migrated to this authkit's schema version first (the target's tables created empty).
+      // The target is looked at as it is first: one with rows (of any schema version) is refused before
+      // migrating it would change it. A SQLite target that does not exist yet is new, hence empty.
+      if (to || existsSync(file)) {
+        const look = await opened(to ? url : file, { migrate: false })
+        try {
+          await refuseNonEmptyTarget(look)
+        } finally {
+          await look.close().catch(() => {})
+        }
+      }
+      // Both sides are migrated to this authkit's schema version (the target's tables created empty).
       const sqlite = await opened(file)
       opens.push(sqlite)
       const pg = await opened(url)

@@ -221,6 +221,14 @@ async function pager(read: Db, table: string, cols: readonly string[]) {
   return page
 }
 
+/**
+ * Refuses (CopyRefused) a target that holds rows in any table, whatever its schema version: called on the
+ * target opened without migrating, so an older database with data is refused before anything changes it.
+ */
+export async function refuseNonEmptyTarget(db: Db): Promise<void> {
+  await refuseNonEmpty(db, await tablesOf(db))
+}
+
 async function refuseNonEmpty(db: Db, tables: readonly string[]): Promise<void> {
   const filled: string[] = []
   for (const t of tables) {

@@ -133,6 +133,8 @@ export interface PostgresOptions {
   max?: number
   /** Seconds an unused connection stays open. */
   idleTimeout?: number
+  /** false: connect without migrating (to look at a database before changing it). */
+  migrate?: boolean
 }
 
 /** Connects to PostgreSQL at `url` and brings the schema up to date; statements wait for `ready`. */
@@ -144,7 +146,10 @@ export function openPostgres(url: string, opts: PostgresOptions = {}): PgDatabas
     ...(opts.schema ? { connection: { search_path: `${opts.schema},public` } } : {}),
   })
   const location = maskUrlPassword(url)
-  const ready = migratePostgres(sql, location, opts.migrations ?? MIGRATIONS.postgres, opts.clock ?? systemClock, opts.schema).then(() => {})
+  const ready =
+    opts.migrate === false
+      ? sql.unsafe('SELECT 1').then(() => {})
+      : migratePostgres(sql, location, opts.migrations ?? MIGRATIONS.postgres, opts.clock ?? systemClock, opts.schema).then(() => {})
   return new PgDatabase(sql, ready, location)
 }
 

@@ -289,8 +289,15 @@ function groupCommit<A extends unknown[], R>(e: SqliteEngine, work: (tx: Db, ...
 }
 
 /** Opens (creating if needed) the SQLite file at `path` (or `:memory:`), applies pragmas and pending migrations. */
-/** `waitLimitMs`: how long a statement may wait for a transaction before failing (tests shorten it). */
-export function openSqlite(path: string, opts: { clock?: Clock; migrations?: readonly Migration[]; waitLimitMs?: number } = {}): SqliteDatabase {
+/**
+ * `waitLimitMs`: how long a statement may wait for a transaction before failing (tests shorten it).
+ * `migrate: false` opens an existing file read-only, as it is: no pragma, no migration (to look before changing).
+ */
+export function openSqlite(
+  path: string,
+  opts: { clock?: Clock; migrations?: readonly Migration[]; waitLimitMs?: number; migrate?: boolean } = {},
+): SqliteDatabase {
+  if (opts.migrate === false) return new SqliteDatabase(new SqliteEngine(new SqliteConnection(path, { readonly: true, strict: true })), path)
   const conn = new SqliteConnection(path, { create: true, strict: true })
   try {
     conn.exec('PRAGMA busy_timeout = 5000') // wait for another process's write lock instead of failing at once

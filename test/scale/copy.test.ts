@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GOOD_PASSWORD } from '../accounts/helpers.ts'
 import { onPostgres, TEST_DATABASE_URL } from '../helpers/db.ts'
+import { MIGRATIONS } from '../../src/db/migrations/index.ts'
+import { migratePostgres } from '../../src/db/postgres.ts'
+import { systemClock } from '../../src/lib/clock.ts'
 
 const MAIN = join(import.meta.dir, '../../src/main.ts')
 const SECRET = 'copy-test-secret-key-0123456789-abcdefghijklmn'
@@ -141,6 +144,26 @@ describe.skipIf(!onPostgres)('authkit db copy between SQLite and PostgreSQL', ()
       expect(await counts(target)).toEqual(before)
     } finally {
       await target.close()
+    }
+  }, 60_000)
+
+  it('--to refuses a non-empty PostgreSQL database of an older schema version without migrating it', async () => {
+    const name = `copy_old_${process.pid}_${Date.now()}`
+    await admin.unsafe(`CREATE DATABASE ${name}`)
+    const u = new URL(TEST_DATABASE_URL)
+    u.pathname = `/${name}`
+    const old = new SQL(u.toString(), { max: 1 })
+    try {
+      const older = MIGRATIONS.postgres.length - 1
+      await migratePostgres(old, name, MIGRATIONS.postgres.slice(0, older), systemClock)
+      await old.unsafe(`INSERT INTO users (username, email, password_hash, date_joined) VALUES ('zed', 'zed@example.com', 'h', 1)`)
+      const r = await cli(['db', 'copy', '--to', u.toString(), '--data', original()])
+      expect(r.code).toBe(1)
+      expect(r.err).toContain('the target is not empty: users (1)')
+      const [row] = (await old.unsafe('SELECT max(version)::int AS v FROM schema_migrations')) as { v: number }[]
+      expect(row!.v).toBe(older)
+    } finally {
+      await old.close()
     }
   }, 60_000)
 
