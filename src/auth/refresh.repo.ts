@@ -30,14 +30,13 @@ const byJti = sql<RefreshRow, { jti: string }>('SELECT * FROM refresh_tokens WHE
 const markRotated = sql<never, { jti: string; now: number; next: string }>(
   'UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $next WHERE jti = $jti AND rotated_at IS NULL',
 )
-// A refresh's usual case in one statement: rotates the token when it is unrotated and belongs to a live
-// session of the user its JWT names. Zero rows changed sends the caller down the careful path (reads).
-const rotateIfLive = sql<never, { jti: string; sessionId: string; userId: number; now: number; next: string }>(
-  `UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $next
+// A refresh's usual case: rotates the token when it is unrotated and belongs to a live session of the user
+// its JWT names. Zero rows changed sends the caller down the careful path (reads).
+const ROTATE_IF_LIVE = `UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $next
    WHERE jti = $jti AND session_id = $sessionId AND rotated_at IS NULL
      AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.id = $sessionId AND s.user_id = $userId AND ${LIVE_SESSION})`,
-)
+                 WHERE s.id = $sessionId AND s.user_id = $userId AND ${LIVE_SESSION})`
+const rotateIfLive = sql<never, { jti: string; sessionId: string; userId: number; now: number; next: string }>(ROTATE_IF_LIVE)
 // The same usual case on PostgreSQL as one atomic statement: the rotation and the three writes that follow
 // it (successor row, session expiry, pruning; see recordSuccessor in refresh.ts) as data-modifying CTEs,
 // each running only if the rotation did. One statement instead of a transaction of five round trips. SQLite
@@ -46,13 +45,7 @@ const rotateIfLive = sql<never, { jti: string; sessionId: string; userId: number
 // `extend`: an expiry only moves later).
 type RotateAtOnce = { jti: string; sessionId: string; userId: number; now: number; next: string } & Omit<NewRefreshToken, 'jti' | 'sessionId'>
 const rotateAtOnce = sql<{ n: number }, RotateAtOnce>(
-  `WITH rotated AS (
-     UPDATE refresh_tokens SET rotated_at = $now, replaced_by = $next
-     WHERE jti = $jti AND session_id = $sessionId AND rotated_at IS NULL
-       AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
-                   WHERE s.id = $sessionId AND s.user_id = $userId AND ${LIVE_SESSION})
-     RETURNING session_id
-   ), successor AS (
+  `WITH rotated AS (${ROTATE_IF_LIVE} RETURNING session_id), successor AS (
      INSERT INTO refresh_tokens (jti, session_id, issued_at, expires_at, token_hash)
      SELECT $next, session_id, $issuedAt::bigint, $expiresAt::bigint, $tokenHash FROM rotated
    ), extended AS (

@@ -86,13 +86,6 @@ export function createRefresher(deps: {
   const decide = db.groupCommit(async (tx: Db, claims: TokenClaims, now: number, next: Successor | null): Promise<Outcome> => {
     const tokens = tx.use(createRefreshRepo)
     const sessions = tx.use(createSessionsRepo)
-    // The usual case first, in one statement: an unrotated token of a live session is rotated at once
-    // (on PostgreSQL the following writes go out together: one round trip for the three).
-    const userId = Number(claims.sub)
-    if (next && Number.isSafeInteger(userId) && (await tokens.rotateIfLive({ jti: claims.jti, sessionId: claims.sid, userId, now, next: next.jti }))) {
-      await Promise.all(recordSuccessor(tokens, sessions, claims.sid, next, now))
-      return { kind: 'rotated', pair: next.pair }
-    }
     let row = await tokens.byJti(claims.jti)
     if (!row || row.session_id !== claims.sid) return { kind: 'invalid' }
     if (!(await sessions.liveFor(row.session_id, claims.sub, now))) return { kind: 'invalid' }
@@ -123,19 +116,31 @@ export function createRefresher(deps: {
     return { kind: 'reuse' }
   })
 
-  const rotateAtOnce = (claims: TokenClaims, now: number, next: Successor) => {
-    const { jti, issuedAt, expiresAt } = next
-    return tokens.rotateAtOnce({
-      jti: claims.jti,
-      sessionId: claims.sid,
-      userId: Number(claims.sub),
-      now,
-      next: jti,
-      issuedAt,
-      expiresAt,
-      tokenHash: sha256(next.pair.refresh),
-    })
-  }
+  /**
+   * The usual case, tried before `decide`: the token is unrotated and its session live and the JWT's user's,
+   * so it is rotated and its successor recorded; false (nothing written) sends the refresh to `decide`. On
+   * PostgreSQL that is one atomic statement, so it needs no transaction and its round trips; on SQLite it is
+   * four statements in the group-committed transaction (in-process calls, the commit shared).
+   */
+  const rotateUsual: (claims: TokenClaims, userId: number, now: number, next: Successor) => Promise<boolean> =
+    db.engine === 'postgres'
+      ? async (claims, userId, now, next) =>
+          tokens.rotateAtOnce({
+            jti: claims.jti,
+            sessionId: claims.sid,
+            userId,
+            now,
+            next: next.jti,
+            issuedAt: next.issuedAt,
+            expiresAt: next.expiresAt,
+            tokenHash: sha256(next.pair.refresh),
+          })
+      : db.groupCommit(async (tx: Db, claims: TokenClaims, userId: number, now: number, next: Successor) => {
+          const t = tx.use(createRefreshRepo)
+          if (!(await t.rotateIfLive({ jti: claims.jti, sessionId: claims.sid, userId, now, next: next.jti }))) return false
+          await Promise.all(recordSuccessor(t, tx.use(createSessionsRepo), claims.sid, next, now))
+          return true
+        })
 
   return {
     /**
@@ -159,9 +164,7 @@ export function createRefresher(deps: {
         const t = { jti: refreshJti(now), issuedAt: now, expiresAt: now + config.refreshTokenLifetime * 1000 }
         next = { ...t, pair: await issuer.pair(userId, claims.sid, now, t) }
       }
-      // On PostgreSQL the usual case is one statement, outside any transaction; anything else (and every
-      // refresh on SQLite, where statements cost no round trip and commits are shared) goes to decide.
-      if (next && db.engine === 'postgres' && (await rotateAtOnce(claims, now, next))) {
+      if (next && Number.isSafeInteger(userId) && (await rotateUsual(claims, userId, now, next))) {
         deps.metrics?.refreshed()
         return { sessionId: claims.sid, ...next.pair }
       }
