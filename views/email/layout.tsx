@@ -38,7 +38,11 @@ export function humanDuration(seconds: number): string {
   return `${seconds} second${seconds === 1 ? '' : 's'}`
 }
 
-function ActionHtml(p: ActionMailProps): string {
+/**
+ * The page every HTML mail is: the site's name over a white card, in the mail's language and direction.
+ * `content` is the card's rendered HTML (its values escaped where it was made).
+ */
+export function mailPage(p: { lang?: string; subject: string; siteName: string }, content: JSX.Element): string {
   return (
     '<!doctype html>' +
     (
@@ -52,36 +56,45 @@ function ActionHtml(p: ActionMailProps): string {
             <h1 style="font-size:20px;margin:0 0 24px" safe>
               {p.siteName}
             </h1>
-            <p safe>{p.greeting}</p>
-            <p safe>{p.intro}</p>
-            <p style="margin:32px 0">
-              <a
-                href={p.link}
-                style="background:#2563eb;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block"
-                safe
-              >
-                {p.action}
-              </a>
-            </p>
-            <p style="font-size:13px;color:#52525b">
-              {t(p.lang ?? 'en', 'If the button does not work, copy this address into your browser:')}
-              <br />
-              <span style="word-break:break-all" safe>
-                {p.link}
-              </span>
-            </p>
-            {p.notes.map((note) => (
-              <p style="font-size:13px;color:#52525b" safe>
-                {note}
-              </p>
-            ))}
-            <p style="font-size:13px;color:#52525b" safe>
-              {t(p.lang ?? 'en', 'Thank you for using {site}!', { site: p.siteName })}
-            </p>
+            {content}
           </div>
         </body>
       </html>
     )
+  )
+}
+
+function ActionHtml(p: ActionMailProps): string {
+  return mailPage(
+    p,
+    <>
+      <p safe>{p.greeting}</p>
+      <p safe>{p.intro}</p>
+      <p style="margin:32px 0">
+        <a
+          href={p.link}
+          style="background:#2563eb;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none;display:inline-block"
+          safe
+        >
+          {p.action}
+        </a>
+      </p>
+      <p style="font-size:13px;color:#52525b">
+        {t(p.lang ?? 'en', 'If the button does not work, copy this address into your browser:')}
+        <br />
+        <span style="word-break:break-all" safe>
+          {p.link}
+        </span>
+      </p>
+      {p.notes.map((note) => (
+        <p style="font-size:13px;color:#52525b" safe>
+          {note}
+        </p>
+      ))}
+      <p style="font-size:13px;color:#52525b" safe>
+        {t(p.lang ?? 'en', 'Thank you for using {site}!', { site: p.siteName })}
+      </p>
+    </>,
   )
 }
 

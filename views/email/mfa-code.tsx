@@ -1,6 +1,6 @@
 // The e-mail that carries an MFA code (method `email`): at login, on resend, on mfa/send/ and at set-up.
 /** @jsxImportSource @kitajs/html */ // explicit: `bun src/main.ts` run from another directory ignores tsconfig's JSX settings
-import { type RenderedMail, humanDuration } from './layout.tsx'
+import { type RenderedMail, humanDuration, mailPage } from './layout.tsx'
 
 export interface MfaCodeProps {
   readonly siteName: string
@@ -14,32 +14,20 @@ const SUBJECT = 'Your verification code'
 export function mfaCodeMail(p: MfaCodeProps): RenderedMail {
   const valid = `It is valid for ${humanDuration(p.expiresInSeconds)} and works once.`
   const ignore = 'If you did not try to sign in, someone may know your password: change it.'
-  const html =
-    '<!doctype html>' +
-    (
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <title>{SUBJECT}</title>
-        </head>
-        <body style="margin:0;padding:24px;background:#f4f4f5;font-family:Arial,Helvetica,sans-serif;color:#18181b">
-          <div style="max-width:560px;margin:0 auto;background:#ffffff;padding:32px;border-radius:8px">
-            <h1 style="font-size:20px;margin:0 0 24px" safe>
-              {p.siteName}
-            </h1>
-            <p safe>{`Your ${p.siteName} verification code:`}</p>
-            <p style="font-size:32px;letter-spacing:6px;font-family:monospace;margin:24px 0" safe>
-              {p.code}
-            </p>
-            <p style="font-size:13px;color:#52525b" safe>
-              {valid}
-            </p>
-            <p style="font-size:13px;color:#52525b" safe>
-              {ignore}
-            </p>
-          </div>
-        </body>
-      </html>
-    )
+  const html = mailPage(
+    { subject: SUBJECT, siteName: p.siteName },
+    <>
+      <p safe>{`Your ${p.siteName} verification code:`}</p>
+      <p style="font-size:32px;letter-spacing:6px;font-family:monospace;margin:24px 0" safe>
+        {p.code}
+      </p>
+      <p style="font-size:13px;color:#52525b" safe>
+        {valid}
+      </p>
+      <p style="font-size:13px;color:#52525b" safe>
+        {ignore}
+      </p>
+    </>,
+  )
   return { subject: SUBJECT, text: [`Your ${p.siteName} verification code: ${p.code}`, '', valid, ignore, ''].join('\n'), html }
 }
