@@ -8,9 +8,6 @@ const challenge = (invalid: boolean) => ({
   'www-authenticate': invalid ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"',
 })
 
-export const notAuthenticated = () =>
-  new ApiError(401, 'Authentication credentials were not provided.', ErrorCode.not_authenticated, challenge(false))
-
 /** An invalid, expired or revoked credential. */
 export const tokenNotValid = (detail = 'Given token not valid for any token type') =>
   new ApiError(401, detail, ErrorCode.token_not_valid, challenge(true))
