@@ -6,49 +6,23 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, type Page, chromium } from 'playwright-core'
+import { type DevServer, startDevServer } from '../helpers/dev-server.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ROOT = join(import.meta.dir, '..', '..')
 const SHOTS = join(ROOT, 'test-artifacts', 'passwordless-e2e')
 const PASSWORD = 'Through-the-looking-glass-1871'
 
-let server: ReturnType<typeof Bun.spawn> | undefined
+let server: DevServer | undefined
 let origin = ''
-let dataDir = ''
 let profileDir = ''
 let context: BrowserContext | undefined
 const pageErrors: string[] = []
 
 /** `serve --dev` with passkeys and sign-in links on; the origin uses `localhost` (an IP is no WebAuthn RP ID). */
 async function startServer(): Promise<string> {
-  dataDir = mkdtempSync(join(tmpdir(), 'authkit-e2e-pwl-'))
-  const config = join(dataDir, 'empty.toml')
-  await Bun.write(config, '')
-  const args = ['serve', '--dev', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--config', config]
-  server = Bun.spawn([process.execPath, join(ROOT, 'src', 'main.ts'), ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: dataDir,
-      AUTHKIT_USE_PASSKEYS: 'true',
-      AUTHKIT_USE_EMAIL_LINK_LOGIN: 'true',
-      AUTHKIT_ACCOUNT_EMAIL_VERIFICATION: 'none',
-    },
-    stdout: 'pipe',
-    stderr: 'inherit',
-  })
-  const reader = (server.stdout as ReadableStream<Uint8Array>).getReader()
-  let out = ''
-  while (true) {
-    const { value, done } = await reader.read()
-    if (done) throw new Error(`the server exited before listening:\n${out}`)
-    out += new TextDecoder().decode(value)
-    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
-    if (m) {
-      reader.releaseLock()
-      return `http://localhost:${m[1]}`
-    }
-  }
+  server = await startDevServer('USE_PASSKEYS = true\nUSE_EMAIL_LINK_LOGIN = true\nACCOUNT_EMAIL_VERIFICATION = "none"\n')
+  return server.origin.replace('127.0.0.1', 'localhost')
 }
 
 /** Waits for the response viewer's newest entry for exactly `path` and checks its status. */
@@ -87,9 +61,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close()
-  server?.kill('SIGTERM')
-  await server?.exited
-  for (const dir of [dataDir, profileDir]) if (dir) rmSync(dir, { recursive: true, force: true })
+  await server?.stop()
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true })
 })
 
 describe('passwordless sign-in in Chromium', () => {
